@@ -1,0 +1,1 @@
+"""Sub-commands of `bench`, one module each (see `benchmark.cli`)."""

@@ -1,0 +1,18 @@
+"""Errors shared across the toolkit."""
+
+from __future__ import annotations
+
+
+class UserError(Exception):
+    """Bad input from the user (a file, an option): shown as one clear line, exit status 2."""
+
+
+class DataError(UserError):
+    """A corpus or prediction file is malformed; the message names the file and line."""
+
+    def __init__(self, path: object, line: int | None, message: str) -> None:
+        where = f"{path}:{line}" if line is not None else f"{path}"
+        super().__init__(f"{where}: {message}")
+        self.path = path
+        self.line = line
+        self.detail = message

@@ -1,0 +1,1 @@
+"""Results -> tables, Markdown/HTML/CSV, plots, leaderboard and adapter comparison."""

@@ -1,0 +1,59 @@
+"""Shared test options and fixtures: slow/GPU markers, the real PTC release, offline mode."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--run-slow", action="store_true", help="also run tests marked slow")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    run_slow = config.getoption("--run-slow")
+    try:
+        import torch
+
+        has_cuda = torch.cuda.is_available()
+    except ImportError:
+        has_cuda = False
+    for item in items:
+        if "slow" in item.keywords and not run_slow:
+            item.add_marker(pytest.mark.skip(reason="slow: run with --run-slow"))
+        if "gpu" in item.keywords and not has_cuda:
+            item.add_marker(pytest.mark.skip(reason="gpu: no CUDA device"))
+
+
+def _real_ptc_dir() -> Path | None:
+    configured = os.environ.get("PTC_DATA_DIR")
+    candidates = [Path(configured)] if configured else [REPO_ROOT.parent / "shared" / "ptc"]
+    for candidate in candidates:
+        if (candidate / "train-articles").is_dir():
+            return candidate.resolve()
+    return None
+
+
+@pytest.fixture(scope="session")
+def ptc_dir() -> Path:
+    """The official PTC v2 release (PTC_DATA_DIR, else ../shared/ptc); skips when absent."""
+    found = _real_ptc_dir()
+    if found is None:
+        pytest.skip("the PTC release is not available (set PTC_DATA_DIR)")
+    return found
+
+
+@pytest.fixture(autouse=True)
+def _isolated_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Point the toolkit's cache at a per-session temp folder unless a test sets its own."""
+    if "PTC_BENCH_CACHE" not in os.environ:
+        monkeypatch.setenv("PTC_BENCH_CACHE", str(tmp_path_factory.getbasetemp() / "cache"))
