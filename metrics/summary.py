@@ -1,0 +1,186 @@
+"""All span metrics of one system with bootstrap CIs, and paired comparisons of two systems.
+
+The metric names are those of `results.json` (`si_precision` … `token_f1`); the runner adds
+`json_validity` and `hallucination_rate`. For a technique-agnostic task (SI) the FLC metrics are
+the SI ones. Otherwise gold and predicted spans outside `techniques` are left out of every metric.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Literal, cast
+
+from benchmark.types import Span
+from metrics.counts import SpanScore
+from metrics.exact import score_exact
+from metrics.semeval import score_flc, score_si
+from metrics.stats import COMPONENTS, Component, CounterTable, TestMethod, bootstrap_ci, paired_test
+from metrics.tokens import score_tokens
+
+Family = Literal["si", "flc", "exact", "token"]
+FAMILIES: tuple[Family, ...] = ("si", "flc", "exact", "token")
+METRIC_NAMES: tuple[str, ...] = tuple(
+    f"{family}_{component}" for family in FAMILIES for component in COMPONENTS
+)
+
+
+@dataclass(frozen=True)
+class MetricValue:
+    """A corpus-level metric and its bootstrap confidence interval (None when not computed)."""
+
+    value: float
+    ci: tuple[float, float] | None
+
+
+@dataclass(frozen=True)
+class TechniqueSummary:
+    """FLC scores restricted to one technique, with its merged predicted and gold span counts."""
+
+    flc_precision: float
+    flc_recall: float
+    flc_f1: float
+    n_pred: int
+    n_gold: int
+
+
+@dataclass(frozen=True)
+class SystemSummary:
+    """Every span metric of one system, FLC per technique, and the span counts in scope."""
+
+    metrics: Mapping[str, MetricValue]
+    per_technique: Mapping[str, TechniqueSummary] = field(default_factory=dict)
+    n_pred_spans: int = 0
+    n_gold_spans: int = 0
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Paired comparison of one metric: difference b - a, its CI and a two-sided p-value."""
+
+    metric: str
+    difference: float
+    ci: tuple[float, float]
+    p_value: float
+    method: TestMethod
+    iterations: int
+
+
+def score_families(
+    pred: Mapping[str, Sequence[Span]],
+    gold: Mapping[str, Sequence[Span]],
+    texts: Mapping[str, str],
+    *,
+    techniques: Sequence[str],
+    technique_agnostic: bool,
+    families: Collection[Family] = FAMILIES,
+) -> dict[Family, SpanScore]:
+    """The SI, FLC, exact and token scores (with per-article counters) of one system."""
+    if not technique_agnostic:
+        pred = _restricted(pred, techniques)
+        gold = _restricted(gold, techniques)
+    scores: dict[Family, SpanScore] = {}
+    if "si" in families or ("flc" in families and technique_agnostic):
+        scores["si"] = score_si(pred, gold)
+    if "flc" in families:
+        scores["flc"] = scores["si"] if technique_agnostic else score_flc(pred, gold, techniques)
+    if "exact" in families:
+        scores["exact"] = score_exact(
+            pred, gold, techniques=techniques, technique_agnostic=technique_agnostic
+        )
+    if "token" in families:
+        scores["token"] = score_tokens(
+            pred, gold, texts, techniques=techniques, technique_agnostic=technique_agnostic
+        )
+    return {family: scores[family] for family in FAMILIES if family in families}
+
+
+def summarize_system(
+    pred: Mapping[str, Sequence[Span]],
+    gold: Mapping[str, Sequence[Span]],
+    texts: Mapping[str, str],
+    *,
+    techniques: Sequence[str],
+    technique_agnostic: bool,
+    iterations: int = 1000,
+    seed: int = 0,
+    level: float = 0.95,
+) -> SystemSummary:
+    """Every metric of METRIC_NAMES with an article-bootstrap CI (iterations=0: no CIs)."""
+    scores = score_families(pred, gold, texts, techniques=techniques, technique_agnostic=technique_agnostic)
+    metrics: dict[str, MetricValue] = {}
+    for family, score in scores.items():
+        table = CounterTable.from_counts(score.per_article)
+        for component in COMPONENTS:
+            ci = None
+            if iterations > 0 and score.per_article:
+                ci = bootstrap_ci(table, component, iterations=iterations, level=level, seed=seed)
+            metrics[f"{family}_{component}"] = MetricValue(float(getattr(score, component)), ci)
+    per_technique: dict[str, TechniqueSummary] = {}
+    for technique, flc in getattr(scores["flc"], "per_technique", {}).items():
+        per_technique[technique] = TechniqueSummary(flc.precision, flc.recall, flc.f1, flc.n_pred, flc.n_gold)
+    if not technique_agnostic:
+        pred, gold = _restricted(pred, techniques), _restricted(gold, techniques)
+    return SystemSummary(
+        metrics,
+        per_technique,
+        n_pred_spans=sum(len(spans) for spans in pred.values()),
+        n_gold_spans=sum(len(spans) for spans in gold.values()),
+    )
+
+
+def compare_systems(
+    pred_a: Mapping[str, Sequence[Span]],
+    pred_b: Mapping[str, Sequence[Span]],
+    gold: Mapping[str, Sequence[Span]],
+    texts: Mapping[str, str],
+    *,
+    metrics: Sequence[str] = ("si_f1", "flc_f1", "exact_f1"),
+    techniques: Sequence[str] | None = None,
+    technique_agnostic: bool = False,
+    iterations: int = 1000,
+    seed: int = 0,
+    level: float = 0.95,
+    method: TestMethod = "paired_bootstrap",
+) -> list[Comparison]:
+    """A paired test (b - a) on the same gold articles for each metric name in `metrics`."""
+    from benchmark.techniques import LABELS
+
+    scope = tuple(techniques) if techniques is not None else LABELS
+    requested = [_split_metric(name) for name in metrics]
+    needed = {family for family, _ in requested}
+    scores_a, scores_b = (
+        score_families(
+            pred, gold, texts, techniques=scope, technique_agnostic=technique_agnostic, families=needed
+        )
+        for pred in (pred_a, pred_b)
+    )
+    comparisons = []
+    for name, (family, component) in zip(metrics, requested, strict=True):
+        test = paired_test(
+            CounterTable.from_counts(scores_a[family].per_article),
+            CounterTable.from_counts(scores_b[family].per_article),
+            component,
+            iterations=iterations,
+            level=level,
+            seed=seed,
+            method=method,
+        )
+        comparisons.append(
+            Comparison(name, test.difference, test.ci, test.p_value, test.method, test.iterations)
+        )
+    return comparisons
+
+
+def _split_metric(name: str) -> tuple[Family, Component]:
+    """('flc', 'f1') for 'flc_f1'; ValueError naming the valid metric names otherwise."""
+    if name not in METRIC_NAMES:
+        raise ValueError(f"unknown metric {name!r}; expected one of {', '.join(METRIC_NAMES)}")
+    family, component = name.split("_", 1)
+    return cast(Family, family), cast(Component, component)
+
+
+def _restricted(spans: Mapping[str, Sequence[Span]], techniques: Sequence[str]) -> dict[str, list[Span]]:
+    """The spans whose technique is one of `techniques`, every article kept."""
+    allowed = set(techniques)
+    return {a: [s for s in article_spans if s.technique in allowed] for a, article_spans in spans.items()}
