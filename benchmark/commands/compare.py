@@ -1,0 +1,93 @@
+"""`bench compare RUNS_DIR`: per-technique adapters x tasks evaluated, with the base row and heatmap."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from reports.comparison import CrossEvalJob
+
+DEFAULT_FORMATS = "md,png,csv"
+ALLOWED_FORMATS = ("md", "png", "csv")
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the `compare` sub-command."""
+    parser = subparsers.add_parser(
+        "compare",
+        help="compare per-technique adapters on every technique's task (heatmap)",
+        description="Tabulate every adapter found under RUNS_DIR (rows, by the technique it was trained "
+        "for, plus the base model) on every task evaluated (columns). Missing cross-evaluations (an "
+        "adapter on another technique's task) are generated first unless --no-generate.",
+    )
+    parser.add_argument("runs_dir", type=Path, metavar="RUNS_DIR", help="folder searched for results.json")
+    parser.add_argument("--metric", default="flc-f1", help="metric in the cells (default: flc-f1)")
+    parser.add_argument("--split", default="dev", help="split compared (default: dev)")
+    parser.add_argument(
+        "--data-hash", default=None, help="compare runs on this data hash (prefix); default: the majority"
+    )
+    parser.add_argument(
+        "--format", default=DEFAULT_FORMATS, help=f"comma-separated formats (default: {DEFAULT_FORMATS})"
+    )
+    parser.add_argument("--out", type=Path, default=None, help="output folder (default: RUNS_DIR/compare)")
+    parser.add_argument(
+        "--no-generate", action="store_true", help="only tabulate existing results; run no cross-evaluation"
+    )
+    parser.set_defaults(handler=run)
+
+
+def generate(jobs: Sequence[CrossEvalJob]) -> bool:
+    """Run the missing cross-evaluations with the runner; False (and a notice) when it is unavailable."""
+    try:
+        run_cross_evaluation = importlib.import_module("benchmark.runner").run_cross_evaluation
+    except (ImportError, AttributeError) as error:
+        print(
+            f"bench compare: cross-evaluation is not available ({error}); tabulating existing results "
+            f"only, {len(jobs)} adapter/task pairs stay empty (use --no-generate to silence this)",
+            file=sys.stderr,
+        )
+        return False
+    for number, job in enumerate(jobs, start=1):
+        print(
+            f"[{number}/{len(jobs)}] {job.adapter_task} adapter on {job.eval_task} -> {job.out_dir}",
+            file=sys.stderr,
+        )
+        run_cross_evaluation(job)
+    return True
+
+
+def run(args: argparse.Namespace) -> int:
+    """Generate what is missing (unless --no-generate), then write the matrix, diagonal and heatmap."""
+    from rich.console import Console
+
+    from benchmark.errors import UserError
+    from reports.board_report import build_comparison, write_comparison
+    from reports.comparison import plan_cross_evaluations
+    from reports.metric_names import resolve_metric
+    from reports.options import parse_formats
+    from reports.render import to_console_table
+    from reports.results import load_runs
+    from reports.selection import select_comparable
+
+    formats = parse_formats(args.format, ALLOWED_FORMATS)
+    runs = load_runs(args.runs_dir)
+    if not runs:
+        raise UserError(f"no results.json under {args.runs_dir}")
+    metric = resolve_metric(args.metric, {m for r in runs for s in r.systems.values() for m in s.metrics})
+    jobs = plan_cross_evaluations(select_comparable(runs, args.split, args.data_hash)[0])
+    if jobs and not args.no_generate and generate(jobs):
+        runs = load_runs(args.runs_dir)
+        jobs = plan_cross_evaluations(select_comparable(runs, args.split, args.data_hash)[0])
+    comparison = build_comparison(runs, metric, args.split, jobs, args.data_hash)
+    written = write_comparison(comparison, args.out or args.runs_dir / "compare", formats)
+    console = Console()
+    console.print(to_console_table(comparison.matrix, title=f"{metric}: adapter (rows) x task evaluated"))
+    console.print(to_console_table(comparison.diagonal, title="diagonal: gain over base"))
+    for path in written:
+        console.print(f"wrote {path}", highlight=False, markup=False)
+    return 0

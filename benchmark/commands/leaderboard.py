@@ -1,0 +1,61 @@
+"""`bench leaderboard RUNS_DIR`: every comparable run under a folder in one ranked table."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+DEFAULT_FORMATS = "md,html,csv"
+ALLOWED_FORMATS = ("md", "html", "csv")
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the `leaderboard` sub-command."""
+    parser = subparsers.add_parser(
+        "leaderboard",
+        help="rank every run under a folder by one metric",
+        description="Rank every (run, system) under RUNS_DIR by one metric, with a per-task pivot when "
+        "several tasks were run. Runs on another split or with another data hash than the majority "
+        "(or --data-hash) are never ranked together: they are listed apart with the reason.",
+    )
+    parser.add_argument("runs_dir", type=Path, metavar="RUNS_DIR", help="folder searched for results.json")
+    parser.add_argument("--split", default="dev", help="split to rank (default: dev)")
+    parser.add_argument(
+        "--metric", default="flc-f1", help="metric to rank by, e.g. flc-f1, si_f1 (default: flc-f1)"
+    )
+    parser.add_argument(
+        "--data-hash", default=None, help="rank runs on this data hash (prefix); default: the majority"
+    )
+    parser.add_argument(
+        "--format", default=DEFAULT_FORMATS, help=f"comma-separated formats (default: {DEFAULT_FORMATS})"
+    )
+    parser.add_argument(
+        "--out", type=Path, default=None, help="output folder (default: RUNS_DIR/leaderboard)"
+    )
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Write the leaderboard files and print it."""
+    from rich.console import Console
+
+    from benchmark.errors import UserError
+    from reports.board_report import build_leaderboard, write_leaderboard
+    from reports.metric_names import resolve_metric
+    from reports.options import parse_formats
+    from reports.render import to_console_table
+    from reports.results import load_runs
+
+    formats = parse_formats(args.format, ALLOWED_FORMATS)
+    runs = load_runs(args.runs_dir)
+    if not runs:
+        raise UserError(f"no results.json under {args.runs_dir}")
+    metric = resolve_metric(args.metric, {m for r in runs for s in r.systems.values() for m in s.metrics})
+    board = build_leaderboard(runs, metric, args.split, args.data_hash)
+    written = write_leaderboard(board, args.out or args.runs_dir / "leaderboard", formats)
+    console = Console()
+    for heading, table in board.sections():
+        console.print(to_console_table(table, title=heading))
+    for path in written:
+        console.print(f"wrote {path}", highlight=False, markup=False)
+    return 0

@@ -1,0 +1,72 @@
+"""Choose which runs may be compared: same split and same data hash, never mixed silently."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from benchmark.errors import UserError
+from benchmark.techniques import SLUGS
+from reports.records import RunResults
+
+HASH_CHARS = 12
+
+
+@dataclass(frozen=True)
+class ExcludedRun:
+    """A run left out of a ranking, and why."""
+
+    run: RunResults
+    reason: str
+
+
+def short_hash(value: str) -> str:
+    """The prefix of a hash shown in tables (the same in every format)."""
+    return value[:HASH_CHARS]
+
+
+def majority_data_hash(runs: Sequence[RunResults]) -> str | None:
+    """The data hash most runs share (ties: the one of the most recent run)."""
+    if not runs:
+        return None
+    counts = Counter(run.data.hash for run in runs)
+    latest = {run.data.hash: run.created for run in sorted(runs, key=lambda r: r.created)}
+    return max(counts, key=lambda h: (counts[h], latest[h]))
+
+
+def select_comparable(
+    runs: Sequence[RunResults], split: str, data_hash: str | None = None
+) -> tuple[list[RunResults], list[ExcludedRun]]:
+    """Runs on `split` with the selected (or majority) data hash; the others with the reason."""
+    on_split = [run for run in runs if run.split == split]
+    excluded = [
+        ExcludedRun(run, f"split is {run.split!r}, not {split!r}") for run in runs if run.split != split
+    ]
+    if data_hash is not None:
+        matching = {run.data.hash for run in on_split if run.data.hash.startswith(data_hash)}
+        if len(matching) != 1:
+            found = "no run" if not matching else f"{len(matching)} different hashes"
+            raise UserError(f"data hash {data_hash!r} matches {found} on split {split!r}")
+        chosen: str | None = matching.pop()
+        how = "the selected one"
+    else:
+        chosen = majority_data_hash(on_split)
+        how = "the majority's"
+    kept = [run for run in on_split if run.data.hash == chosen]
+    excluded += [
+        ExcludedRun(
+            run,
+            f"data hash {short_hash(run.data.hash)}{' (sample corpus)' if run.data.is_sample else ''} "
+            f"differs from {how} {short_hash(chosen or '')}",
+        )
+        for run in on_split
+        if run.data.hash != chosen
+    ]
+    return kept, excluded
+
+
+def task_order(tasks: set[str] | list[str]) -> list[str]:
+    """Tasks in technique order (the 14 slugs as in the PTC), other tasks after, alphabetically."""
+    names = set(tasks)
+    return [slug for slug in SLUGS if slug in names] + sorted(names - set(SLUGS))

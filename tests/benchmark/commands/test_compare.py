@@ -1,0 +1,119 @@
+"""`bench compare RUNS_DIR`: matrix, diagonal and heatmap; missing cross-evaluations generated or reported."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import matplotlib.image
+import pandas as pd
+import pytest
+
+from benchmark.cli import main
+from reports.comparison import CrossEvalJob
+
+
+def _fake_runs() -> ModuleType:
+    """tests/reports/fake_runs.py, imported by path."""
+    name = "ptc_tests_fake_runs"
+    if name not in sys.modules:
+        path = Path(__file__).resolve().parents[2] / "reports" / "fake_runs.py"
+        spec = importlib.util.spec_from_file_location(name, path)
+        assert spec is not None and spec.loader is not None
+        sys.modules[name] = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(sys.modules[name])
+    return sys.modules[name]
+
+
+@pytest.fixture
+def runs_dir(tmp_path: Path) -> Path:
+    return _fake_runs().write_runs_folder(tmp_path)
+
+
+def test_no_generate_tabulates_what_exists(runs_dir: Path) -> None:
+    assert main(["compare", str(runs_dir), "--no-generate"]) == 0
+    out = runs_dir / "compare"
+    assert {p.name for p in out.iterdir()} == {
+        "compare.md",
+        "heatmap.png",
+        "compare-matrix.csv",
+        "compare-diagonal.csv",
+    }
+    matrix = pd.read_csv(out / "compare-matrix.csv", dtype=str, keep_default_na=False)
+    assert matrix.values.tolist() == [
+        ["base", "0.200", "0.100"],
+        ["name-calling", "0.500", "0.150"],
+        ["slogans", "", "0.400"],
+    ]
+    assert "- slogans adapter on name-calling" in (out / "compare.md").read_text(encoding="utf-8")
+    assert (out / "heatmap.png").stat().st_size > 1024
+    assert matplotlib.image.imread(out / "heatmap.png").ndim == 3
+
+
+def test_generation_fills_the_missing_pairs(
+    runs_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fake = _fake_runs()
+    jobs: list[CrossEvalJob] = []
+
+    def run_cross_evaluation(job: CrossEvalJob) -> Path:
+        jobs.append(job)
+        document = fake.results_dict(
+            "20240506-slogans-on-nc",
+            job.eval_task,
+            kind="eval",
+            created="2024-05-06T10:00:00+00:00",
+            adapter_task=job.adapter_task,
+            adapter_hash=job.adapter_hash,
+            base_f1=None,
+            adapted_f1=0.05,
+        )
+        return fake.write_run(job.out_dir, document) / "results.json"
+
+    runner = ModuleType("benchmark.runner")
+    runner.run_cross_evaluation = run_cross_evaluation  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "benchmark.runner", runner)
+    assert main(["compare", str(runs_dir), "--format", "csv,md"]) == 0
+    assert [(j.adapter_task, j.eval_task) for j in jobs] == [("slogans", "name-calling")]
+    matrix = pd.read_csv(runs_dir / "compare" / "compare-matrix.csv", dtype=str)
+    assert matrix.set_index("adapter (trained for)").loc["slogans", "name-calling"] == "0.050"
+    assert "Missing cross-evaluations" not in (runs_dir / "compare" / "compare.md").read_text(
+        encoding="utf-8"
+    )
+    assert "slogans adapter on name-calling" in capsys.readouterr().err
+    # a second call finds the cached result and generates nothing
+    jobs.clear()
+    assert main(["compare", str(runs_dir), "--format", "csv"]) == 0
+    assert jobs == []
+
+
+def test_missing_runner_is_said_clearly(
+    runs_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setitem(sys.modules, "benchmark.runner", None)  # import raises ImportError
+    assert main(["compare", str(runs_dir), "--format", "md"]) == 0
+    err = capsys.readouterr().err
+    assert "cross-evaluation is not available" in err and "1 adapter/task pairs stay empty" in err
+
+
+def test_metric_option(runs_dir: Path, tmp_path: Path) -> None:
+    assert (
+        main(
+            [
+                "compare",
+                str(runs_dir),
+                "--no-generate",
+                "--metric",
+                "si-f1",
+                "--format",
+                "csv",
+                "--out",
+                str(tmp_path),
+            ]
+        )
+        == 0
+    )
+    matrix = pd.read_csv(tmp_path / "compare-matrix.csv", dtype=str)
+    assert matrix.set_index("adapter (trained for)").loc["base", "name-calling"] == "0.300"

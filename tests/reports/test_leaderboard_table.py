@@ -1,0 +1,82 @@
+"""Leaderboard ranking, exclusion of runs on other data or splits, and the per-task pivot."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from benchmark.errors import UserError
+from reports.leaderboard import leaderboard_pivot, leaderboard_table
+from reports.records import RunResults
+from reports.results import load_runs, results_from_dict
+
+
+def test_ranked_by_metric_with_other_data_and_split_apart(runs_dir: Path) -> None:
+    ranked, excluded = leaderboard_table(load_runs(runs_dir), "flc_f1")
+    assert ranked.index.name == "rank" and list(ranked.index) == [1, 2, 3, 4, 5]
+    assert list(zip(ranked["run"], ranked["system"], strict=True)) == [
+        ("20240501-nc", "adapted"),
+        ("20240502-slogans", "adapted"),
+        ("20240501-nc", "base"),
+        ("20240503-nc-on-slogans", "adapted"),
+        ("20240502-slogans", "base"),
+    ]
+    assert ranked["flc_f1"].tolist() == pytest.approx([0.5, 0.4, 0.2, 0.15, 0.1])
+    assert ranked.loc[1, "flc_f1 CI"] == pytest.approx((0.4, 0.6))
+    assert ranked.loc[1, "adapter"] == "name-calling aaaaaaaaaaaa" and ranked.loc[3, "adapter"] is None
+    assert ranked.loc[1, "date"] == "2024-05-01" and ranked.loc[1, "manifest"] == "m" * 12
+    # the other-data run would be first (0.95) but is never ranked with the others
+    reasons = {e.run.run_id: e.reason for e in excluded}
+    assert reasons == {
+        "20240504-other-data": (
+            "data hash eeeeeeeeeeee (sample corpus) differs from the majority's dddddddddddd"
+        ),
+        "20240505-validation": "split is 'validation', not 'dev'",
+    }
+
+
+def test_selected_data_hash_ranks_only_its_runs(runs_dir: Path) -> None:
+    ranked, excluded = leaderboard_table(load_runs(runs_dir), "flc_f1", data_hash="eee")
+    assert set(ranked["run"]) == {"20240504-other-data"}
+    assert len(excluded) == 4
+    assert any("differs from the selected one eeeeeeeeeeee" in e.reason for e in excluded)
+
+
+def test_unknown_data_hash_is_a_user_error(runs_dir: Path) -> None:
+    with pytest.raises(UserError, match="data hash 'fff' matches no run"):
+        leaderboard_table(load_runs(runs_dir), "flc_f1", data_hash="fff")
+
+
+def test_lower_is_better_metric_ranks_ascending(runs_dir: Path) -> None:
+    ranked, _ = leaderboard_table(load_runs(runs_dir), "hallucination_rate")
+    assert ranked["hallucination_rate"].tolist() == sorted(ranked["hallucination_rate"].tolist())
+    assert ranked.attrs["best"]["hallucination_rate"] == "min"
+
+
+def test_run_without_the_metric_is_listed_apart(fake: ModuleType) -> None:
+    document = fake.results_dict()
+    for system in document["systems"].values():
+        del system["metrics"]["si_f1"]
+    ranked, excluded = leaderboard_table([results_from_dict(document)], "si_f1")
+    assert len(ranked.index) == 0
+    assert [e.reason for e in excluded] == ["no si_f1 score"]
+
+
+def test_pivot_rows_systems_columns_tasks(runs_dir: Path) -> None:
+    runs: list[RunResults] = [r for r in load_runs(runs_dir) if r.split == "dev" and r.data.hash == "d" * 64]
+    pivot = leaderboard_pivot(runs, "flc_f1")
+    assert pivot is not None
+    assert list(pivot.columns) == ["name-calling", "slogans"]
+    assert list(pivot.index) == [
+        "tiny-llama + no adapter",
+        "tiny-llama + name-calling aaaaaaaaaaaa",
+        "tiny-llama + slogans bbbbbbbbbbbb",
+    ]
+    assert pivot.loc["tiny-llama + name-calling aaaaaaaaaaaa", "slogans"] == pytest.approx(0.15)
+    assert pivot.loc["tiny-llama + slogans bbbbbbbbbbbb", "name-calling"] is None
+
+
+def test_no_pivot_for_a_single_task(run_dir: Path) -> None:
+    assert leaderboard_pivot(load_runs(run_dir), "flc_f1") is None

@@ -1,0 +1,44 @@
+"""Renderers: the CSV holds exactly the DataFrame's displayed cells; Markdown and console agree."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pandas as pd
+from rich.console import Console
+
+from reports.render import csv_frame, to_console_table, to_html_table, to_markdown, write_csv
+from reports.results import load_results
+from reports.tables import run_table
+
+
+def test_csv_equals_the_dataframe(run_dir: Path, tmp_path: Path) -> None:
+    table = run_table(load_results(run_dir))
+    path = write_csv(table, tmp_path / "scores.csv")
+    read = pd.read_csv(path, dtype=str, keep_default_na=False)
+    pd.testing.assert_frame_equal(read, csv_frame(table).astype(str), check_dtype=False)
+    assert read.loc[read["metric"] == "flc_f1", "base CI"].item() == "[0.100, 0.300]"
+    assert float(read.loc[read["metric"] == "flc_f1", "adapted"].item()) == table.loc["flc_f1", "adapted"]
+
+
+def test_markdown_escapes_pipes_and_marks_best() -> None:
+    df = pd.DataFrame({"name": ["a|b", "c"], "score": [0.25, 0.75]}, dtype=object)
+    df.attrs["best"] = {"score": "max"}
+    assert to_markdown(df) == ("| name | score |\n| --- | ---: |\n| a\\|b | 0.250 |\n| c | **0.750** |\n")
+
+
+def test_html_table_escapes_and_marks_best() -> None:
+    df = pd.DataFrame({"name": ["<b>x</b>"], "score": [0.5]}, dtype=object)
+    df.attrs["best"] = {"score": "max"}
+    text = to_html_table(df)
+    assert "&lt;b&gt;x&lt;/b&gt;" in text and "<b>" not in text
+    assert "<strong>0.500</strong>" in text
+
+
+def test_console_table_shows_the_same_cells(run_dir: Path) -> None:
+    table = run_table(load_results(run_dir))
+    buffer = io.StringIO()
+    Console(file=buffer, width=250, color_system=None).print(to_console_table(table, title="scores"))
+    output = buffer.getvalue()
+    assert "[0.100, 0.300]" in output and "hallucination_rate" in output and "0.012" in output
