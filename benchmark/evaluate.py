@@ -1,0 +1,191 @@
+"""From raw completions to scored spans: build the evaluation items, parse, align, summarise.
+
+Model-free on purpose: the runner feeds completions from a model, the oracle feeds the gold
+targets, and both go through exactly the same parse -> align -> score path.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from benchmark.data.windows import make_windows, spans_in_window, window_spans_to_article
+from benchmark.records import SampleRecord, text_hash
+from benchmark.types import Span, SplitData, Window
+from metrics.align import align_phrases
+from metrics.parse import ParseResult, parse_classification, parse_generation
+from tasks import Task, render_classification
+
+AlignPolicy = Literal["all", "first"]
+
+
+@dataclass(frozen=True)
+class EvalItem:
+    """One prompt to answer: a window, the task's gold inside it, and the span to classify (TC)."""
+
+    window: Window
+    gold: tuple[Span, ...]
+    prompt: str
+    target: str | None
+    span: Span | None = None
+
+
+@dataclass(frozen=True)
+class SystemOutcome:
+    """What one system produced on the items: per-sample records and predictions by article."""
+
+    system: str
+    records: tuple[SampleRecord, ...]
+    predictions: dict[str, tuple[Span, ...]]
+
+    @property
+    def json_validity(self) -> float:
+        """Share of completions that parsed to a schema-valid, untruncated answer."""
+        if not self.records:
+            return 0.0
+        valid = sum(1 for r in self.records if r.parse["ok"] and not r.parse["truncated"])
+        return valid / len(self.records)
+
+    @property
+    def n_phrases(self) -> int:
+        """Phrases the model gave, over all samples."""
+        return sum(len(r.parse["pairs"]) for r in self.records)
+
+    @property
+    def n_unaligned(self) -> int:
+        """Phrases that could not be found in the text (hallucinations)."""
+        return sum(len(r.unaligned) for r in self.records)
+
+    @property
+    def hallucination_rate(self) -> float:
+        """Share of given phrases not found in the text (0 when no phrase was given)."""
+        phrases = self.n_phrases
+        return self.n_unaligned / phrases if phrases else 0.0
+
+    def error_counts(self) -> dict[str, int]:
+        """Completions by parse error code (`truncated` counted for recovered truncations too)."""
+        counts: Counter[str] = Counter()
+        for record in self.records:
+            if record.parse["error"]:
+                counts[str(record.parse["error"])] += 1
+            elif record.parse["truncated"]:
+                counts["truncated"] += 1
+        return dict(sorted(counts.items()))
+
+
+def task_gold(task: Task, spans: Sequence[Span]) -> tuple[Span, ...]:
+    """The gold spans a task is scored on: its techniques only; technique-free for SI."""
+    if task.kind == "span-identification":
+        return tuple(sorted({Span(s.start, s.end) for s in spans}))
+    if task.gold_labels is None:
+        return tuple(sorted(spans))
+    allowed = set(task.gold_labels)
+    return tuple(sorted(s for s in spans if s.technique in allowed))
+
+
+def build_eval_items(
+    task: Task,
+    split: SplitData,
+    *,
+    window_chars: int,
+    variant: str = "instruction",
+    tokenizer: object | None = None,
+    shots: Sequence[tuple[Window, Sequence[Span]]] = (),
+) -> list[EvalItem]:
+    """Every prompt of a split for a task, in article then window order."""
+    items: list[EvalItem] = []
+    for article_id in sorted(split.articles):
+        article = split.articles[article_id]
+        gold = task_gold(task, split.gold(article_id)) if split.has_gold else ()
+        windows = make_windows(article, window_chars)
+        if task.kind == "technique-classification":
+            items.extend(_classification_items(windows, gold, variant, tokenizer))
+            continue
+        for window in windows:
+            local_gold, _clipped = spans_in_window(window, gold)
+            window_gold = tuple(window_spans_to_article(window, local_gold))
+            prompt = task.render(window, local_gold if split.has_gold else None, variant=variant, shots=shots)
+            items.append(EvalItem(window, window_gold, prompt.to_text(tokenizer), prompt.completion))
+    return items
+
+
+def _classification_items(
+    windows: Sequence[Window], gold: Sequence[Span], variant: str, tokenizer: object | None
+) -> list[EvalItem]:
+    """TC: one item per gold span, shown in the window(s) it lies in, the span marked, its label asked."""
+    items = []
+    for span in gold:
+        touched = [w for w in windows if w.offset < span.end and span.start < w.end]
+        context = touched[0]
+        if len(touched) > 1:  # a span across a window boundary: show the joined windows
+            joined = "".join(w.text for w in touched)
+            context = Window(context.article_id, context.offset, joined, context.index)
+        local = span.shifted(-context.offset)
+        prompt = render_classification(context, local, variant=variant, label=span.technique)
+        items.append(EvalItem(context, (span,), prompt.to_text(tokenizer), prompt.completion, span))
+    return items
+
+
+def evaluate_completions(
+    task: Task,
+    items: Sequence[EvalItem],
+    completions: Sequence[str],
+    *,
+    system: str,
+    policy: AlignPolicy = "all",
+    fuzzy_threshold: float | None = None,
+) -> SystemOutcome:
+    """Parse and align every completion; collect records and the predicted spans by article."""
+    if len(items) != len(completions):
+        raise ValueError(f"{len(items)} items but {len(completions)} completions")
+    records: list[SampleRecord] = []
+    predictions: dict[str, list[Span]] = defaultdict(list)
+    for item, completion in zip(items, completions):
+        spans, unaligned, parsed = _spans_of(task, item, completion, policy, fuzzy_threshold)
+        predictions[item.window.article_id].extend(spans)
+        records.append(
+            SampleRecord(
+                system=system,
+                article_id=item.window.article_id,
+                window_index=item.window.index,
+                window_offset=item.window.offset,
+                prompt_hash=text_hash(item.prompt),
+                completion=completion,
+                parse=_parse_json(parsed),
+                spans=tuple(spans),
+                unaligned=unaligned,
+                gold=item.gold,
+            )
+        )
+    return SystemOutcome(system, tuple(records), {k: tuple(v) for k, v in predictions.items()})
+
+
+def _spans_of(
+    task: Task, item: EvalItem, completion: str, policy: AlignPolicy, fuzzy_threshold: float | None
+) -> tuple[list[Span], tuple[tuple[str, str], ...], ParseResult]:
+    if task.kind == "technique-classification":
+        parsed = parse_classification(completion, task.labels)
+        if item.span is None or not parsed.pairs:
+            return [], (), parsed
+        return [Span(item.span.start, item.span.end, parsed.pairs[0].technique)], (), parsed
+    parsed = parse_generation(completion, task.labels)
+    aligned = align_phrases(
+        parsed.pairs, item.window.text, offset=item.window.offset, policy=policy, fuzzy_threshold=fuzzy_threshold
+    )
+    spans = list(aligned.spans)
+    if task.kind == "span-identification":
+        spans = [Span(s.start, s.end) for s in spans]
+    unaligned = tuple((pair.phrase, pair.technique) for pair in aligned.unaligned)
+    return spans, unaligned, parsed
+
+
+def _parse_json(parsed: ParseResult) -> dict[str, Any]:
+    return {
+        "ok": parsed.ok,
+        "error": parsed.error,
+        "message": parsed.message,
+        "truncated": parsed.truncated,
+        "pairs": [[pair.phrase, pair.technique] for pair in parsed.pairs],
+    }
