@@ -1,0 +1,115 @@
+"""The JSONL completion cache: keys, append and reload, torn lines, overwrites, rank shards."""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+import pytest
+
+from benchmark.gen_cache import (
+    CacheEntry,
+    CompletionCache,
+    cache_key,
+    default_cache_path,
+    new_entry,
+    prompt_hash,
+)
+
+
+def _entry(key: str, text: str = "{}", stopped: str = "json_closed") -> CacheEntry:
+    return new_entry(key, prompt_hash(key), text, stopped, 10, 2)  # type: ignore[arg-type]
+
+
+def test_cache_key_depends_on_model_settings_and_prompt() -> None:
+    base = cache_key("model@rev+adapter", "settings", prompt_hash("p"))
+    assert base == cache_key("model@rev+adapter", "settings", prompt_hash("p"))
+    assert base != cache_key("model@rev+other-adapter", "settings", prompt_hash("p"))
+    assert base != cache_key("model@rev+adapter", "settings2", prompt_hash("p"))
+    assert base != cache_key("model@rev+adapter", "settings", prompt_hash("q"))
+    assert len(base) == 64
+
+
+def test_default_cache_path_is_per_model_under_the_cache_dir(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PTC_BENCH_CACHE", str(tmp_path))
+    path = default_cache_path("tiny@abc")
+    assert path.parent == tmp_path / "generations"
+    assert path.suffix == ".jsonl"
+    assert path != default_cache_path("tiny@abc+adapter")
+
+
+def test_appended_entries_survive_a_reload(tmp_path: Path) -> None:
+    path = tmp_path / "c.jsonl"
+    cache = CompletionCache(path)
+    cache.append([_entry("a", '{"x": "y"}'), _entry("b", "ünïcode")])
+    reloaded = CompletionCache(path)
+    assert len(reloaded) == 2
+    entry_a, entry_b = reloaded.get("a"), reloaded.get("b")
+    assert entry_a is not None and entry_a.text == '{"x": "y"}' and entry_a.stopped == "json_closed"
+    assert entry_b is not None and entry_b.text == "ünïcode"
+    assert entry_a.n_prompt_tokens == 10 and entry_a.n_new_tokens == 2 and entry_a.created > 0
+    assert reloaded.get("missing") is None
+    record = json.loads(path.read_text(encoding="utf-8").splitlines()[0])
+    assert set(record) == {
+        "key",
+        "prompt_hash",
+        "text",
+        "stopped",
+        "n_prompt_tokens",
+        "n_new_tokens",
+        "created",
+    }
+
+
+def test_torn_last_line_is_skipped_with_a_warning(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    path = tmp_path / "c.jsonl"
+    CompletionCache(path).append([_entry("a"), _entry("b")])
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write('{"key": "c", "prompt_hash": "x", "te')  # killed mid-write
+    with caplog.at_level(logging.WARNING, logger="benchmark.gen_cache"):
+        cache = CompletionCache(path)
+    assert len(cache) == 2 and "c" not in cache
+    assert "torn last line" in caplog.text
+    cache.append([_entry("d")])  # must not be glued onto the torn line
+    reloaded = CompletionCache(path)
+    assert set(reloaded.keys()) == {"a", "b", "d"}
+
+
+def test_malformed_lines_are_skipped(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    path = tmp_path / "c.jsonl"
+    good = json.dumps({**_entry("a").__dict__})
+    bad_reason = json.dumps({**_entry("b").__dict__, "stopped": "bored"})
+    path.write_text(f"{good}\n[1, 2]\n{bad_reason}\n\n", encoding="utf-8")
+    with caplog.at_level(logging.WARNING, logger="benchmark.gen_cache"):
+        cache = CompletionCache(path)
+    assert len(cache) == 1 and "a" in cache
+    assert caplog.text.count("malformed line") == 2
+
+
+def test_later_lines_win(tmp_path: Path) -> None:
+    path = tmp_path / "c.jsonl"
+    cache = CompletionCache(path)
+    cache.append([_entry("a", "old")])
+    cache.append([_entry("a", "new", stopped="eos")])
+    entry = CompletionCache(path).get("a")
+    assert entry is not None and entry.text == "new" and entry.stopped == "eos"
+    assert len(path.read_text(encoding="utf-8").splitlines()) == 2
+
+
+def test_rank_shards_are_read_and_merged(tmp_path: Path) -> None:
+    path = tmp_path / "gen.jsonl"
+    main = CompletionCache(path)
+    main.append([_entry("a")])
+    main.for_rank(0).append([_entry("b")])
+    main.for_rank(1).append([_entry("c")])
+    shard_names = sorted(shard.name for shard in main.shard_paths())
+    assert shard_names == ["gen.rank0.jsonl", "gen.rank1.jsonl"]
+    assert "b" not in main  # a rank view writes to its shard, not to the main file's entries
+    resumed = CompletionCache(path)  # an interrupted multi-process run: shards are still read
+    assert set(resumed.keys()) == {"a", "b", "c"}
+    assert resumed.merge_shards() == 2
+    assert resumed.shard_paths() == []
+    assert set(CompletionCache(path).keys()) == {"a", "b", "c"}
