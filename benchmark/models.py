@@ -1,0 +1,172 @@
+"""Load a causal LM (hub id, local folder or the offline `tiny` model), quantised or not, and adapters."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from benchmark.errors import UserError
+from benchmark.quant import QUANTIZATIONS, Quantization, disable_cpu_weight_repacking, quantization_config
+
+ADAPTER_FILES = ("adapter_model.safetensors", "adapter_model.bin", "adapter_config.json")
+
+
+@dataclass(frozen=True)
+class LoadedModel:
+    """A model ready for training or generation, with what is needed to record how it was made."""
+
+    model: Any
+    tokenizer: Any
+    model_id: str
+    revision: str | None
+    quantization: Quantization
+    device: str
+    dtype: str
+
+
+def resolve_model_path(model_id: str) -> str:
+    """`tiny` -> the cached offline tiny model (built on first use); anything else unchanged."""
+    if model_id == "tiny":
+        from benchmark.tiny import ensure_tiny_model
+
+        return str(ensure_tiny_model())
+    return model_id
+
+
+def resolve_device(device: str) -> str:
+    """`auto` -> `cuda` when a GPU is visible, else `cpu`; explicit values pass through."""
+    if device != "auto":
+        return device
+    import torch
+
+    return "cuda" if torch.cuda.is_available() else "cpu"
+
+
+def load_model(
+    model_id: str,
+    *,
+    quantization: Quantization = "4bit",
+    device: str = "auto",
+    trust_remote_code: bool = False,
+    revision: str | None = None,
+) -> LoadedModel:
+    """Load model + tokenizer; 4-bit = nf4 with double quantisation (QLoRA), bf16 compute on CUDA."""
+    if quantization not in QUANTIZATIONS:
+        raise UserError(f"unknown quantization {quantization!r}; choose one of {', '.join(QUANTIZATIONS)}")
+    source = resolve_model_path(model_id)
+    device_type = resolve_device(device).split(":")[0]
+    config = _load_config(model_id, source, revision, trust_remote_code)
+    import torch
+    from transformers import AutoModelForCausalLM
+
+    dtype = torch.float32
+    if device_type == "cuda":
+        dtype = torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
+    tokenizer = load_tokenizer(source, revision=revision, trust_remote_code=trust_remote_code)
+    model = AutoModelForCausalLM.from_pretrained(
+        source,
+        revision=revision,
+        trust_remote_code=trust_remote_code,
+        quantization_config=quantization_config(quantization, device_type),
+        dtype=dtype,
+        device_map=_device_map(device_type, device),
+    )
+    if device_type == "cpu" and quantization == "4bit":
+        disable_cpu_weight_repacking(model)
+    if model.generation_config.pad_token_id is None:
+        model.generation_config.pad_token_id = tokenizer.pad_token_id
+    return LoadedModel(
+        model=model,
+        tokenizer=tokenizer,
+        model_id=model_id,
+        revision=revision or getattr(config, "_commit_hash", None),
+        quantization=quantization,
+        device=device_type,
+        dtype=str(dtype).removeprefix("torch."),
+    )
+
+
+def load_tokenizer(source: str, *, revision: str | None = None, trust_remote_code: bool = False) -> Any:
+    """The model's tokenizer with a pad token (its eos or unk, never a new one) and left padding."""
+    from transformers import AutoTokenizer
+
+    tokenizer = AutoTokenizer.from_pretrained(source, revision=revision, trust_remote_code=trust_remote_code)
+    if tokenizer.pad_token is None:
+        fallback = tokenizer.eos_token or tokenizer.unk_token
+        if fallback is None:
+            raise UserError(f"{source}: the tokenizer has no pad, eos or unk token to pad with")
+        tokenizer.pad_token = fallback
+    return use_left_padding(tokenizer)
+
+
+def use_left_padding(tokenizer: Any) -> Any:
+    """Pad on the left, as batched generation with a decoder-only model needs; returns the tokenizer."""
+    tokenizer.padding_side = "left"
+    return tokenizer
+
+
+def load_adapter(loaded: LoadedModel, adapter_dir: Path) -> Any:
+    """The base model of `loaded` wrapped with the LoRA adapter saved in `adapter_dir` (inference)."""
+    adapter_dir = Path(adapter_dir)
+    if not (adapter_dir / "adapter_config.json").is_file():
+        raise UserError(f"{adapter_dir}: not an adapter folder (no adapter_config.json)")
+    from peft import PeftModel
+
+    model = PeftModel.from_pretrained(loaded.model, str(adapter_dir), is_trainable=False)
+    if loaded.device == "cpu" and loaded.quantization == "4bit":
+        disable_cpu_weight_repacking(model)
+    model.eval()
+    return model
+
+
+def adapter_hash(adapter_dir: Path) -> str:
+    """sha256 over the adapter weights and config: identifies an adapter in caches and results."""
+    adapter_dir = Path(adapter_dir)
+    digest = hashlib.sha256()
+    found = False
+    for name in ADAPTER_FILES:
+        path = adapter_dir / name
+        if path.is_file():
+            found = True
+            digest.update(name.encode() + b"\0")
+            with path.open("rb") as handle:
+                for block in iter(lambda: handle.read(1 << 20), b""):
+                    digest.update(block)
+    if not found:
+        raise UserError(f"{adapter_dir}: no adapter files ({', '.join(ADAPTER_FILES)})")
+    return digest.hexdigest()
+
+
+def _device_map(device_type: str, device: str) -> Any:
+    """Place the whole model on this process's GPU (data parallel friendly) or on the CPU."""
+    if device_type == "cuda":
+        if device in ("auto", "cuda"):
+            from accelerate import PartialState
+
+            return {"": PartialState().local_process_index}
+        return {"": device}
+    return {"": "cpu"}
+
+
+def _load_config(model_id: str, source: str, revision: str | None, trust_remote_code: bool) -> Any:
+    """The model config, or one clear UserError line when the model cannot be found."""
+    if source.startswith((".", "/", "~")) and not Path(source).expanduser().exists():
+        raise UserError(f"model folder not found: {source} (pass --model /path/to/folder or a hub id)")
+    from transformers import AutoConfig
+
+    try:
+        return AutoConfig.from_pretrained(source, revision=revision, trust_remote_code=trust_remote_code)
+    except (OSError, ValueError) as error:
+        if "trust_remote_code" in str(error):
+            raise UserError(
+                f"model {model_id!r} ships its own code; pass --trust-remote-code to run it"
+            ) from error
+        offline = os.environ.get("HF_HUB_OFFLINE", "").lower() in ("1", "true", "yes")
+        where = "the local Hugging Face cache (offline mode)" if offline else "the hub or the local cache"
+        raise UserError(
+            f"model {model_id!r} not found in {where}; point at a local folder with --model /path/to/folder "
+            f"or download it first (hf download {model_id})"
+        ) from error

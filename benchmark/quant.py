@@ -1,0 +1,51 @@
+"""bitsandbytes settings: the QLoRA 4-bit config, 8-bit, and the CPU repacking fix."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+Quantization = Literal["4bit", "8bit", "none"]
+QUANTIZATIONS: tuple[Quantization, ...] = ("4bit", "8bit", "none")
+
+
+def compute_dtype_name(device_type: str) -> str:
+    """bf16 on CUDA devices that support it, else fp16 on CUDA, fp32 on CPU."""
+    if device_type == "cuda":
+        import torch
+
+        return "bfloat16" if torch.cuda.is_bf16_supported() else "float16"
+    return "float32"
+
+
+def quantization_config(quantization: Quantization, device_type: str) -> Any:
+    """A `BitsAndBytesConfig` (nf4 + double quant for 4-bit, int8 for 8-bit) or None for "none"."""
+    if quantization == "none":
+        return None
+    import torch
+    from transformers import BitsAndBytesConfig
+
+    if quantization == "8bit":
+        return BitsAndBytesConfig(load_in_8bit=True)
+    return BitsAndBytesConfig(
+        load_in_4bit=True,
+        bnb_4bit_quant_type="nf4",
+        bnb_4bit_use_double_quant=True,
+        bnb_4bit_compute_dtype=getattr(torch, compute_dtype_name(device_type)),
+    )
+
+
+def disable_cpu_weight_repacking(model: Any) -> int:
+    """Stop bitsandbytes repacking 4-bit weights for AVX512-BF16 CPUs; returns the layers changed.
+
+    With repacking on, an eval-mode forward (e.g. evaluation or generation between training
+    steps) rewrites `Linear4bit` weights into a CPU-only layout, and the LoRA gradients computed
+    afterwards are silently wrong (relative error ~0.9). Turning it off costs a little CPU speed.
+    """
+    import bitsandbytes as bnb
+
+    changed = 0
+    for module in model.modules():
+        if isinstance(module, bnb.nn.Linear4bit):
+            module.support_avx512bf16_for_cpu = False
+            changed += 1
+    return changed

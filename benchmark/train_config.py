@@ -1,0 +1,187 @@
+"""Training hyper-parameters: QLoRA-recipe defaults, a TOML/YAML config file, flag overrides."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any, Literal
+
+from benchmark.errors import UserError
+
+Optimizer = Literal["auto", "paged_adamw_8bit", "adamw_torch", "adamw_8bit", "sgd"]
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """Hyper-parameters of one adapter training; defaults follow the widely used QLoRA recipe."""
+
+    lora_r: int = 16
+    lora_alpha: int = 32
+    lora_dropout: float = 0.05
+    target_modules: str | tuple[str, ...] = "all-linear"
+    learning_rate: float = 2e-4
+    epochs: float = 3.0
+    max_steps: int = -1
+    lr_scheduler: str = "cosine"
+    warmup_ratio: float = 0.03
+    weight_decay: float = 0.0
+    per_device_batch_size: int = 4
+    gradient_accumulation_steps: int = 1
+    max_seq_length: int = 2048
+    gradient_checkpointing: bool = True
+    eval_each_epoch: bool = True
+    early_stopping_patience: int = 2
+    seed: int = 42
+    optimizer: Optimizer = "auto"
+    group_by_length: bool = True
+    logging_steps: int = 10
+    save_total_limit: int = 2
+
+    def __post_init__(self) -> None:
+        checks = {
+            "lora_r": self.lora_r > 0,
+            "lora_alpha": self.lora_alpha > 0,
+            "lora_dropout": 0.0 <= self.lora_dropout < 1.0,
+            "learning_rate": self.learning_rate > 0,
+            "epochs": self.epochs > 0,
+            "warmup_ratio": 0.0 <= self.warmup_ratio < 1.0,
+            "per_device_batch_size": self.per_device_batch_size > 0,
+            "gradient_accumulation_steps": self.gradient_accumulation_steps > 0,
+            "max_seq_length": self.max_seq_length > 0,
+            "early_stopping_patience": self.early_stopping_patience >= 0,
+            "logging_steps": self.logging_steps > 0,
+            "max_steps": self.max_steps == -1 or self.max_steps > 0,
+        }
+        bad = [name for name, ok in checks.items() if not ok]
+        if bad:
+            raise UserError(f"invalid training setting {bad[0]} = {getattr(self, bad[0])!r}")
+        if self.optimizer not in ("auto", "paged_adamw_8bit", "adamw_torch", "adamw_8bit", "sgd"):
+            raise UserError(f"unknown optimizer {self.optimizer!r}")
+
+    def resolved_optimizer(self, cuda: bool) -> str:
+        """The optimizer name for transformers: paged 8-bit AdamW on CUDA, plain AdamW on CPU."""
+        if self.optimizer == "auto":
+            return "paged_adamw_8bit" if cuda else "adamw_torch"
+        return self.optimizer
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready view (tuples become lists)."""
+        data = dataclasses.asdict(self)
+        if isinstance(data["target_modules"], tuple):
+            data["target_modules"] = list(data["target_modules"])
+        return data
+
+    def config_hash(self) -> str:
+        """Short sha256 of the settings, to tell whether a saved adapter matches a request."""
+        encoded = json.dumps(self.to_dict(), sort_keys=True).encode()
+        return hashlib.sha256(encoded).hexdigest()[:16]
+
+
+FIELD_NAMES = tuple(field.name for field in fields(TrainConfig))
+
+
+# The QLoRA defaults suit 7B models; the 1.3M-parameter offline `tiny` model needs a larger
+# learning rate and more epochs to learn the answer format from a few dozen windows.
+TINY_TRAIN_PRESET: Mapping[str, object] = {
+    "learning_rate": 3e-3,
+    "epochs": 15.0,
+    "lora_r": 32,
+    "lora_alpha": 64,
+    "early_stopping_patience": 3,
+}
+
+
+def load_train_config(
+    path: Path | None, overrides: Mapping[str, object] | None = None, *, model: str | None = None
+) -> TrainConfig:
+    """Defaults (the tiny preset for `tiny` without a file), then the file's values, then overrides."""
+    values: dict[str, object] = dict(TINY_TRAIN_PRESET) if model == "tiny" and path is None else {}
+    if path is not None:
+        values.update(_read_config_file(Path(path)))
+        _reject_unknown(values, f"in {path}")
+    cleaned = {key: value for key, value in (overrides or {}).items() if value is not None}
+    _reject_unknown(cleaned, "in the overrides")
+    values.update(cleaned)
+    return _build(values, path)
+
+
+def _read_config_file(path: Path) -> dict[str, object]:
+    """The mapping a TOML or YAML file holds (its `train` table when it has one)."""
+    if not path.is_file():
+        raise UserError(f"config file not found: {path}")
+    suffix = path.suffix.lower()
+    try:
+        if suffix == ".toml":
+            import tomllib
+
+            data: object = tomllib.loads(path.read_text(encoding="utf-8"))
+        elif suffix in (".yaml", ".yml"):
+            import yaml
+
+            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        else:
+            raise UserError(f"{path}: config files must end in .toml, .yaml or .yml")
+    except (ValueError, ImportError) as error:  # tomllib.TOMLDecodeError is a ValueError
+        raise UserError(f"{path}: cannot parse the config file: {error}") from error
+    except Exception as error:  # yaml.YAMLError has no common base we import eagerly
+        if type(error).__module__.startswith("yaml"):
+            raise UserError(f"{path}: cannot parse the config file: {error}") from error
+        raise
+    if not isinstance(data, dict):
+        raise UserError(f"{path}: expected a mapping of settings at the top level")
+    section = data.get("train", data)
+    if not isinstance(section, dict):
+        raise UserError(f"{path}: the [train] section must be a table of settings")
+    return {str(key).replace("-", "_"): value for key, value in section.items()}
+
+
+def _reject_unknown(values: Mapping[str, object], where: str) -> None:
+    """One clear line for the first setting TrainConfig does not have."""
+    for key in values:
+        if key not in FIELD_NAMES:
+            raise UserError(f"unknown training setting {key!r} {where}; known: {', '.join(FIELD_NAMES)}")
+
+
+def _build(values: Mapping[str, object], path: Path | None) -> TrainConfig:
+    """TrainConfig from loose values, coercing numbers and lists and naming bad types."""
+    defaults = TrainConfig()
+    kwargs: dict[str, Any] = {}
+    for key, value in values.items():
+        default = getattr(defaults, key)
+        kwargs[key] = _coerce(key, value, default, path)
+    return TrainConfig(**kwargs)
+
+
+def _coerce(key: str, value: object, default: object, path: Path | None) -> object:
+    """Cast `value` to the type of the default (int/float/bool/str, or a module list)."""
+    where = f" in {path}" if path is not None else ""
+    if key == "target_modules":
+        if isinstance(value, str):
+            return value if value == "all-linear" else tuple(v.strip() for v in value.split(",") if v.strip())
+        if isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value):
+            return tuple(value)
+    elif isinstance(default, bool):
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.lower() in ("true", "false", "yes", "no", "1", "0"):
+            return value.lower() in ("true", "yes", "1")
+    elif isinstance(default, int):
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.lstrip("-").isdigit():
+            return int(value)
+    elif isinstance(default, float):
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return float(value)
+        if isinstance(value, str):
+            try:
+                return float(value)
+            except ValueError:
+                pass
+    elif isinstance(value, str):
+        return value
+    raise UserError(f"training setting {key} = {value!r}{where}: expected {type(default).__name__}")

@@ -1,0 +1,98 @@
+"""The training recipe on the tiny model: outputs and manifest, completion-only labels, learning, resume."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from benchmark.errors import UserError
+from benchmark.train import TrainExample, examples_hash, train_adapter
+from benchmark.train_config import TrainConfig
+from tests.benchmark.tiny_helpers import tiny_model_path
+
+EXAMPLES = [
+    TrainExample(
+        f"Text: the council met on day {i} to discuss the bridge.\nAnswer:\n", '{"the bridge": "place"}'
+    )
+    for i in range(6)
+]
+FAST = TrainConfig(per_device_batch_size=2, logging_steps=1, gradient_checkpointing=False, max_seq_length=128)
+
+
+def test_short_run_writes_adapter_and_manifest_then_resumes(tmp_path: Path) -> None:
+    config = TrainConfig(**{**FAST.to_dict(), "max_steps": 2, "eval_each_epoch": False})
+    first = train_adapter(
+        EXAMPLES,
+        EXAMPLES[:2],
+        model_id=str(tiny_model_path()),
+        quantization="4bit",
+        config=config,
+        output_dir=tmp_path,
+        progress=False,
+        extra={"task": "name-calling"},
+    )
+    assert first.global_step == 2 and first.resumed_from is None
+    assert (tmp_path / "adapter" / "adapter_config.json").is_file()
+    assert (tmp_path / "adapter" / "adapter_model.safetensors").is_file()
+    assert (tmp_path / "adapter" / "tokenizer.json").is_file()
+    manifest = json.loads((tmp_path / "manifest.json").read_text())
+    assert manifest["task"] == "name-calling"
+    assert manifest["base_model"]["quantization"] == "4bit"
+    assert manifest["data"]["hash"] == examples_hash(EXAMPLES) and manifest["data"]["n_train"] == 6
+    assert manifest["hyperparameters"]["lora_r"] == 16 and manifest["hyperparameters"]["max_steps"] == 2
+    assert manifest["compute"]["optimizer"] == "adamw_torch"
+    assert manifest["train_loss"] > 0 and manifest["wall_seconds"] > 0
+    tokens = manifest["tokens"]
+    assert 0 < tokens["per_epoch_loss_bearing"] < tokens["per_epoch_total"]
+    assert manifest["peak_memory"]["bytes"] > 0
+    assert set(manifest["versions"]) >= {"torch", "transformers", "peft", "trl", "bitsandbytes"}
+
+    resumed = train_adapter(
+        EXAMPLES,
+        EXAMPLES[:2],
+        model_id=str(tiny_model_path()),
+        quantization="4bit",
+        config=TrainConfig(**{**config.to_dict(), "max_steps": 4}),
+        output_dir=tmp_path,
+        progress=False,
+    )
+    assert resumed.resumed_from is not None and resumed.resumed_from.endswith("checkpoint-2")
+    assert resumed.global_step == 4
+    steps_logged = [entry["step"] for entry in resumed.manifest["log_history"] if "loss" in entry]
+    assert steps_logged[-1] == 4 and 1 not in steps_logged[2:]  # continued, not restarted
+
+
+def test_loss_is_on_the_completion_and_its_eos_and_decreases(tmp_path: Path) -> None:
+    repeated = [EXAMPLES[0]] * 4
+    config = TrainConfig(**{**FAST.to_dict(), "learning_rate": 1e-2, "epochs": 4.0, "warmup_ratio": 0.0})
+    result = train_adapter(
+        repeated,
+        repeated[:2],
+        model_id=str(tiny_model_path()),
+        quantization="none",
+        config=config,
+        output_dir=tmp_path,
+        progress=False,
+    )
+    losses = [entry["loss"] for entry in result.manifest["log_history"] if "loss" in entry]
+    assert len(losses) == 8
+    # 8 LoRA steps from a zero B matrix move the loss by ~0.4 nats (measured 4.72 -> 4.2)
+    assert sum(losses[-3:]) / 3 < sum(losses[:3]) / 3 - 0.15, losses
+    assert losses[-1] < losses[0]
+    assert result.eval_loss is not None and result.eval_loss < losses[0]
+    from transformers import AutoTokenizer
+
+    tokenizer = AutoTokenizer.from_pretrained(result.adapter_dir)
+    completion_ids = tokenizer(EXAMPLES[0].completion + tokenizer.eos_token, add_special_tokens=False)[
+        "input_ids"
+    ]
+    tokens = result.manifest["tokens"]
+    # loss-bearing tokens per epoch = the completion with its eos, nothing from the prompt
+    assert tokens["per_epoch_loss_bearing"] == 4 * len(completion_ids)
+
+
+def test_no_examples_is_a_user_error(tmp_path: Path) -> None:
+    with pytest.raises(UserError, match="no training examples"):
+        train_adapter([], [], model_id="tiny", config=TrainConfig(), output_dir=tmp_path)
