@@ -142,7 +142,7 @@ def evaluate_completions(
         raise ValueError(f"{len(items)} items but {len(completions)} completions")
     records: list[SampleRecord] = []
     predictions: dict[str, list[Span]] = defaultdict(list)
-    for item, completion in zip(items, completions):
+    for item, completion in zip(items, completions, strict=True):
         spans, unaligned, parsed = _spans_of(task, item, completion, policy, fuzzy_threshold)
         predictions[item.window.article_id].extend(spans)
         records.append(
@@ -172,7 +172,11 @@ def _spans_of(
         return [Span(item.span.start, item.span.end, parsed.pairs[0].technique)], (), parsed
     parsed = parse_generation(completion, task.labels)
     aligned = align_phrases(
-        parsed.pairs, item.window.text, offset=item.window.offset, policy=policy, fuzzy_threshold=fuzzy_threshold
+        parsed.pairs,
+        item.window.text,
+        offset=item.window.offset,
+        policy=policy,
+        fuzzy_threshold=fuzzy_threshold,
     )
     spans = list(aligned.spans)
     if task.kind == "span-identification":

@@ -22,6 +22,8 @@ def split_hash(split: SplitData) -> str:
         digest.update(article_id.encode("utf-8") + b"\0")
         digest.update(split.articles[article_id].text.encode("utf-8") + b"\0")
         if split.spans is not None:
-            for span in sorted(split.spans.get(article_id, ()), key=lambda s: (s.start, s.end, s.technique or "")):
+            for span in sorted(
+                split.spans.get(article_id, ()), key=lambda s: (s.start, s.end, s.technique or "")
+            ):
                 digest.update(f"{span.start}:{span.end}:{span.technique}\n".encode())
     return digest.hexdigest()

@@ -128,7 +128,7 @@ def sample_browser(samples: Sequence[SampleRecord], lookup: TextLookup, count: i
         by_window: dict[int, list[SampleRecord]] = defaultdict(list)
         for sample in article_samples:
             by_window[sample.window_index].append(sample)
-        windows = []
+        windows: list[str] = []
         for index in sorted(by_window):
             records = sorted(by_window[index], key=lambda s: (system_rank.get(s.system, 2), s.system))
             gold = len(records[0].gold)

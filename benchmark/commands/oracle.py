@@ -21,7 +21,9 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--split", default="dev", choices=("train", "dev"))
     parser.add_argument("--policy", default="both", choices=("all", "first", "both"))
     parser.add_argument("--window-chars", type=int, default=1200)
-    parser.add_argument("--data-dir", help="PTC release folder (default: $PTC_DATA_DIR, else the sample corpus)")
+    parser.add_argument(
+        "--data-dir", help="PTC release folder (default: $PTC_DATA_DIR, else the sample corpus)"
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.set_defaults(handler=run)
 
@@ -31,6 +33,7 @@ def run(args: argparse.Namespace) -> int:
     import sys
 
     from benchmark.data import load_split, resolve_data_dir
+    from benchmark.evaluate import AlignPolicy
     from benchmark.oracle import oracle_round_trip
     from tasks import get_task, list_tasks
 
@@ -39,7 +42,7 @@ def run(args: argparse.Namespace) -> int:
         print(source.notice, file=sys.stderr)
     split = load_split(source.path, args.split)
     tasks = list_tasks() if args.task == "all" else [get_task(args.task)]
-    policies = ("all", "first") if args.policy == "both" else (args.policy,)
+    policies: tuple[AlignPolicy, ...] = ("all", "first") if args.policy == "both" else (args.policy,)
     rows: list[dict[str, Any]] = []
     for task in tasks:
         for policy in policies:

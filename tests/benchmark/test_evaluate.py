@@ -69,9 +69,7 @@ def test_classification_items_one_per_gold_span_with_the_label_as_target() -> No
         (Span(4, 10, LL), '{"technique": "Loaded_Language"}'),
         (Span(30, 36, NC), '{"technique": "Name_Calling,Labeling"}'),
     ]
-    outcome = evaluate_completions(
-        task, items, ['{"technique": "Doubt"}', "nonsense"], system="base"
-    )
+    outcome = evaluate_completions(task, items, ['{"technique": "Doubt"}', "nonsense"], system="base")
     assert outcome.predictions == {"1": (Span(4, 10, "Doubt"),)}
 
 

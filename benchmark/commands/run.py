@@ -1,0 +1,112 @@
+"""`bench run` and `bench eval`: the main job, and one model (base or adapted) evaluated alone."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from benchmark.commands.train import add_train_flags, train_config_from_args
+from benchmark.techniques import SLUGS
+
+
+def register(subparsers: Any) -> None:
+    """Add `bench run` and `bench eval`."""
+    run = subparsers.add_parser(
+        "run",
+        help="train a QLoRA adapter for a task, evaluate base vs adapted, write a run folder",
+        description="Train (or reuse) the task's adapter, generate with the base and the adapted model on "
+        "the evaluation split, parse, align and score, and write runs/<run id>/.",
+    )
+    run.add_argument(
+        "--task", required=True, help="task name (see `bench tasks`), or 'all' for the 14 techniques"
+    )
+    _add_common(run)
+    add_train_flags(run)
+    run.set_defaults(handler=run_command, systems=("base", "adapted"))
+
+    evaluate = subparsers.add_parser(
+        "eval",
+        help="evaluate one model alone: the base model, or base + --adapter",
+        description="Generate, parse, align and score with a single model; writes an eval run folder.",
+    )
+    evaluate.add_argument("--task", required=True, help="task name (see `bench tasks`)")
+    evaluate.add_argument(
+        "--adapter", type=Path, help="adapter folder (from `bench train` or a run's train/adapter)"
+    )
+    _add_common(evaluate)
+    evaluate.set_defaults(handler=eval_command, config=None)
+
+
+def _add_common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--model", default="tiny", help="hub id, local folder, or 'tiny' (offline default)")
+    parser.add_argument("--quantization", choices=("4bit", "8bit", "none"), default="4bit")
+    parser.add_argument("--trust-remote-code", action="store_true", help="allow model code from the hub")
+    parser.add_argument(
+        "--data-dir", help="PTC release folder (default: $PTC_DATA_DIR, else the sample corpus)"
+    )
+    parser.add_argument("--split", default="dev", choices=("dev", "validation"), help="evaluation split")
+    parser.add_argument(
+        "--variant", default="instruction", choices=("instruction", "chat"), help="prompt variant"
+    )
+    parser.add_argument("--window-chars", type=int, default=1200, help="window budget in characters")
+    parser.add_argument("--runs-dir", type=Path, default=Path("runs"), help="where run folders go")
+    parser.add_argument("--batch-size", type=int, default=8, help="generation batch size")
+    parser.add_argument("--max-new-tokens", type=int, help="default: the task's")
+    parser.add_argument("--sample", action="store_true", help="sample instead of greedy decoding")
+    parser.add_argument("--constrained", action="store_true", help="decode constrained to the JSON schema")
+    parser.add_argument(
+        "--policy", choices=("all", "first"), default="all", help="phrase occurrences to mark"
+    )
+    parser.add_argument("--iterations", type=int, default=1000, help="bootstrap iterations (0: no CIs)")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--limit-articles", type=int, help="evaluate on the first N articles only")
+    parser.add_argument("--no-cache", action="store_true", help="regenerate even when completions are cached")
+
+
+def run_command(args: argparse.Namespace) -> int:
+    """Handler of `bench run`."""
+    tasks = list(SLUGS) if args.task == "all" else [args.task]
+    for task in tasks:
+        _run_one(args, task, systems=("base", "adapted"), adapter=None)
+    return 0
+
+
+def eval_command(args: argparse.Namespace) -> int:
+    """Handler of `bench eval`."""
+    systems = ("adapted",) if args.adapter else ("base",)
+    _run_one(args, args.task, systems=systems, adapter=args.adapter)
+    return 0
+
+
+def _run_one(args: argparse.Namespace, task: str, *, systems: tuple[str, ...], adapter: Path | None) -> None:
+    from benchmark.console import print_run_summary, status_printer
+    from benchmark.runner import RunSpec, run_benchmark
+    from tasks import get_task
+
+    get_task(task)  # unknown task -> error before anything heavy
+    spec = RunSpec(
+        task=task,
+        model=args.model,
+        quantization=args.quantization,
+        split=args.split,
+        variant=args.variant,
+        window_chars=args.window_chars,
+        data_dir=args.data_dir,
+        runs_dir=args.runs_dir,
+        train=train_config_from_args(args),
+        max_new_tokens=args.max_new_tokens,
+        batch_size=args.batch_size,
+        do_sample=args.sample,
+        constrained=args.constrained,
+        policy=args.policy,
+        iterations=args.iterations,
+        seed=args.seed,
+        limit_articles=args.limit_articles,
+        no_cache=args.no_cache,
+        trust_remote_code=args.trust_remote_code,
+        systems=systems,
+        adapter=adapter,
+    )
+    run_dir = run_benchmark(spec, report=status_printer())
+    print_run_summary(run_dir)

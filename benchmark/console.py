@@ -1,0 +1,84 @@
+"""Console output of the runner: status lines and the base-vs-adapted summary table."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+SUMMARY_METRICS = (
+    "si_precision",
+    "si_recall",
+    "si_f1",
+    "exact_precision",
+    "exact_recall",
+    "exact_f1",
+    "flc_f1",
+    "json_validity",
+    "hallucination_rate",
+)
+
+
+def status_printer() -> Callable[[str], None]:
+    """A reporter that prints one dim status line per call on stderr."""
+    from rich.console import Console
+
+    console = Console(stderr=True)
+
+    def report(message: str) -> None:
+        console.print(f"[dim]bench:[/dim] {message}", highlight=False)
+
+    return report
+
+
+def print_run_summary(run_dir: Path) -> None:
+    """Print base vs adapted with CIs and the paired difference (rows of `bench report`'s table)."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from reports.results import load_results
+    from reports.tables import run_table
+
+    results = load_results(run_dir / "results.json")
+    frame = run_table(results)
+    systems = [s for s in ("base", "adapted") if s in frame.columns]
+    table = Table(
+        title=f"{results.task} on {results.split}: {results.data.n_articles} articles, "
+        f"{results.data.n_windows} windows"
+    )
+    table.add_column("metric", no_wrap=True)
+    for system in systems:
+        table.add_column(f"{system} (95% CI)", justify="right", no_wrap=True)
+    if "difference" in frame.columns:
+        table.add_column("adapted − base (95% CI)", justify="right", no_wrap=True)
+        table.add_column("p", justify="right")
+    if "oracle" in frame.columns:
+        table.add_column("oracle", justify="right")
+    for metric in [m for m in SUMMARY_METRICS if m in frame.index]:
+        row = frame.loc[metric]
+        cells = [metric] + [_with_ci(row[s], row[f"{s} CI"]) for s in systems]
+        if "difference" in frame.columns:
+            cells += [_with_ci(row["difference"], row["difference CI"], signed=True), _number(row["p-value"])]
+        if "oracle" in frame.columns:
+            cells.append(_number(row["oracle"]))
+        table.add_row(*cells)
+    console = Console()
+    if not console.is_terminal:
+        console = Console(width=130)
+    console.print(table)
+    console.print(f"run folder: {run_dir}  (bench report {run_dir})")
+    if results.adapter_changes_outputs is False:
+        console.print("[bold red]warning:[/bold red] the adapter did not change a single completion")
+
+
+def _number(value: Any, signed: bool = False) -> str:
+    if value is None or value != value:  # None or NaN
+        return "–"
+    return f"{value:+.3f}" if signed else f"{value:.3f}"
+
+
+def _with_ci(value: Any, ci: Sequence[float] | None, signed: bool = False) -> str:
+    text = _number(value, signed)
+    if ci is None or text == "–" or not isinstance(ci, (list, tuple)):
+        return text
+    return f"{text} ({ci[0]:.2f}–{ci[1]:.2f})"

@@ -1,0 +1,300 @@
+"""`bench run`: train the adapter (or reuse it), generate with base and adapted, score, write.
+
+A linear recipe: set up the data and task -> adapter -> completions (base, adapted) -> parse,
+align, score -> run folder. Every stage that costs model time is cached, so a killed run resumes.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from benchmark.data import load_split, resolve_data_dir, validation_split
+from benchmark.evaluate import AlignPolicy, EvalItem, SystemOutcome, build_eval_items, evaluate_completions
+from benchmark.examples import split_examples
+from benchmark.generate import GenSettings
+from benchmark.hashing import split_hash, stable_hash
+from benchmark.oracle import oracle_round_trip
+from benchmark.results_writer import RunContext, write_run_folder
+from benchmark.quant import Quantization
+from benchmark.train_config import TrainConfig
+from benchmark.types import SplitData
+from reports.comparison import CrossEvalJob
+from tasks import Task, get_task
+
+Reporter = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class RunSpec:
+    """Everything that defines a run; its hash names the run folder, so a re-run resumes it."""
+
+    task: str
+    model: str = "tiny"
+    quantization: Quantization = "4bit"
+    split: str = "dev"
+    variant: str = "instruction"
+    window_chars: int = 1200
+    data_dir: str | None = None
+    runs_dir: Path = Path("runs")
+    train: TrainConfig = field(default_factory=TrainConfig)
+    max_new_tokens: int | None = None
+    batch_size: int = 8
+    do_sample: bool = False
+    constrained: bool = False
+    policy: AlignPolicy = "all"
+    iterations: int = 1000
+    seed: int = 0
+    limit_articles: int | None = None
+    no_cache: bool = False
+    trust_remote_code: bool = False
+    systems: tuple[str, ...] = ("base", "adapted")
+    adapter: Path | None = None
+
+    def identity(self) -> dict[str, Any]:
+        """What changes the numbers (not where files go or whether the cache is used)."""
+        fields = asdict(self)
+        for name in ("runs_dir", "no_cache", "data_dir"):
+            fields.pop(name)
+        fields["train"] = self.train.config_hash()
+        fields["adapter"] = str(self.adapter) if self.adapter else None
+        return fields
+
+
+@dataclass(frozen=True)
+class PreparedData:
+    """The loaded splits and the task's evaluation items."""
+
+    source_dir: Path
+    is_sample: bool
+    train: SplitData
+    validation: SplitData
+    evaluation: SplitData
+    data_hash: str
+
+
+def prepare_data(spec: RunSpec, report: Reporter) -> PreparedData:
+    """Resolve and load the data: training part, validation part and the evaluation split."""
+    source = resolve_data_dir(spec.data_dir)
+    if source.notice:
+        report(source.notice)
+    train_full = load_split(source.path, "train")
+    train, validation = validation_split(train_full)
+    evaluation = validation if spec.split == "validation" else load_split(source.path, spec.split)
+    if not evaluation.has_gold:
+        raise_user(f"split {spec.split!r} has no gold labels to score against; use dev or validation")
+    if spec.limit_articles is not None:
+        evaluation = _first_articles(evaluation, spec.limit_articles)
+    digest = stable_hash([split_hash(train), split_hash(validation), split_hash(evaluation)])
+    return PreparedData(source.path, source.is_sample, train, validation, evaluation, digest)
+
+
+def run_benchmark(spec: RunSpec, report: Reporter = print, *, run_dir: Path | None = None) -> Path:
+    """Run the whole job and return the run folder (default: runs_dir / run_id)."""
+    started = time.perf_counter()
+    task = get_task(spec.task)
+    data = prepare_data(spec, report)
+    run_dir = run_dir or spec.runs_dir / run_id(spec, data.data_hash)
+    run_dir.mkdir(parents=True, exist_ok=True)
+    report(f"run folder: {run_dir}")
+
+    from benchmark.models import adapter_hash, load_model
+
+    model_path = resolve_model(spec.model, data.train)
+    adapter_dir = None
+    if "adapted" in spec.systems:
+        adapter_dir = spec.adapter or train_or_reuse_adapter(spec, task, data, model_path, run_dir, report)
+    loaded = load_model(
+        model_path,
+        quantization=spec.quantization,
+        trust_remote_code=spec.trust_remote_code,
+    )
+    items = build_eval_items(
+        task,
+        data.evaluation,
+        window_chars=spec.window_chars,
+        variant=spec.variant,
+        tokenizer=loaded.tokenizer,
+    )
+    report(f"{len(items)} prompts on {len(data.evaluation.articles)} {spec.split} articles")
+    outcomes: dict[str, SystemOutcome] = {}
+    completions: dict[str, list[str]] = {}
+    if "base" in spec.systems:
+        completions["base"] = _complete(spec, task, loaded, items, model_key(loaded, None), report)
+    if adapter_dir is not None:
+        from benchmark.models import load_adapter
+
+        adapted = replace(loaded, model=load_adapter(loaded, adapter_dir))
+        key = model_key(loaded, adapter_hash(adapter_dir))
+        completions["adapted"] = _complete(spec, task, adapted, items, key, report)
+    for system, texts in completions.items():
+        outcomes[system] = evaluate_completions(task, items, texts, system=system, policy=spec.policy)
+    context = RunContext(
+        spec=spec,
+        task=task,
+        run_dir=run_dir,
+        data_dir=data.source_dir,
+        is_sample=data.is_sample,
+        data_hash=data.data_hash,
+        evaluation=data.evaluation,
+        items=items,
+        model_id=spec.model,
+        model_revision=loaded.revision,
+        adapter_dir=adapter_dir,
+        wall_seconds=time.perf_counter() - started,
+        kind="run" if spec.systems == ("base", "adapted") and spec.adapter is None else "eval",
+    )
+    oracle = oracle_round_trip(task, data.evaluation, window_chars=spec.window_chars, policy=spec.policy)
+    write_run_folder(context, outcomes, oracle={k: v.value for k, v in oracle.summary.metrics.items()})
+    return run_dir
+
+
+def run_cross_evaluation(job: CrossEvalJob) -> Path:
+    """`bench compare`: evaluate one run's adapter on another task, same model, data and settings."""
+    manifest = json.loads((job.source_run_dir / "manifest.json").read_text(encoding="utf-8"))
+    identity = manifest["identity"]
+    spec = RunSpec(
+        task=job.eval_task,
+        model=identity["model"],
+        quantization=identity["quantization"],
+        split=identity["split"],
+        variant=identity["variant"],
+        window_chars=identity["window_chars"],
+        data_dir=manifest.get("data_option"),
+        runs_dir=job.source_run_dir.parent,
+        max_new_tokens=identity["max_new_tokens"],
+        batch_size=identity["batch_size"],
+        do_sample=identity["do_sample"],
+        constrained=identity["constrained"],
+        policy=identity["policy"],
+        iterations=identity["iterations"],
+        seed=identity["seed"],
+        limit_articles=identity["limit_articles"],
+        trust_remote_code=identity["trust_remote_code"],
+        systems=("adapted",),
+        adapter=job.adapter_dir,
+    )
+    return run_benchmark(spec, report=lambda message: None, run_dir=job.out_dir)
+
+
+def train_or_reuse_adapter(
+    spec: RunSpec, task: Task, data: PreparedData, model_path: str, run_dir: Path, report: Reporter
+) -> Path:
+    """Train the task's adapter into the run folder, unless a finished one with this recipe exists."""
+    from benchmark.models import load_tokenizer
+    from benchmark.train import train_adapter
+
+    tokenizer = load_tokenizer(model_path) if spec.variant == "chat" else None
+    train_examples = split_examples(
+        task.name, data.train, spec.window_chars, spec.variant, tokenizer=tokenizer
+    )
+    eval_examples = split_examples(
+        task.name, data.validation, spec.window_chars, spec.variant, tokenizer=tokenizer
+    )
+    recipe = stable_hash(
+        {
+            "task": task.name,
+            "model": spec.model,
+            "quantization": spec.quantization,
+            "train": spec.train.config_hash(),
+            "examples": [(e.prompt, e.completion) for e in train_examples],
+        }
+    )
+    output_dir = run_dir / "train"
+    manifest_path = output_dir / "manifest.json"
+    if manifest_path.is_file() and _manifest_recipe(manifest_path) == recipe:
+        report(f"reusing the adapter in {output_dir / 'adapter'} (same recipe)")
+        return output_dir / "adapter"
+    report(f"training a {spec.quantization} LoRA adapter for {task.name} on {len(train_examples)} windows")
+    train_adapter(
+        train_examples,
+        eval_examples,
+        model_id=model_path,
+        quantization=spec.quantization,
+        config=spec.train,
+        output_dir=output_dir,
+        extra={"task": task.name, "recipe_hash": recipe, "model": spec.model},
+    )
+    return output_dir / "adapter"
+
+
+def resolve_model(model: str, train: SplitData) -> str:
+    """The model to load: `tiny` is built (once, cached) with its tokenizer fit on the train text."""
+    if model != "tiny":
+        return model
+    from benchmark.tiny import ensure_tiny_model
+
+    return str(ensure_tiny_model(_texts(train)))
+
+
+def _manifest_recipe(path: Path) -> str | None:
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError):
+        return None
+    value = manifest.get("recipe_hash")
+    return str(value) if value else None
+
+
+def _complete(
+    spec: RunSpec, task: Task, loaded: Any, items: Sequence[EvalItem], key: str, report: Reporter
+) -> list[str]:
+    """Completions for every item, through the resumable cache (sharded under accelerate)."""
+    from benchmark.distributed import generate_completions_distributed
+    from benchmark.gen_cache import CompletionCache
+
+    settings = GenSettings(
+        max_new_tokens=spec.max_new_tokens or task.max_new_tokens,
+        do_sample=spec.do_sample,
+        seed=spec.seed,
+        batch_size=spec.batch_size,
+        constrained=spec.constrained,
+    )
+    cache = CompletionCache(spec.runs_dir / "cache" / "completions.jsonl")
+    completions = generate_completions_distributed(
+        loaded.model,
+        loaded.tokenizer,
+        [item.prompt for item in items],
+        settings,
+        cache=cache,
+        model_key=key,
+        no_cache=spec.no_cache,
+        schema=task.output_schema() if spec.constrained else None,
+    )
+    n_cached = sum(1 for c in completions if c.cached)
+    if n_cached:
+        report(f"{n_cached} of {len(completions)} completions came from the cache")
+    return [c.text for c in completions]
+
+
+def model_key(loaded: Any, adapter_digest: str | None) -> str:
+    """Names a model state in the completion cache: id, revision, quantization and adapter."""
+    return stable_hash([loaded.model_id, loaded.revision, loaded.quantization, adapter_digest])
+
+
+def run_id(spec: RunSpec, data_hash: str) -> str:
+    """Readable, deterministic folder name: task, model, variant and a hash of the rest."""
+    model = Path(spec.model).name.replace("/", "-") or "model"
+    digest = stable_hash([spec.identity(), data_hash])[:10]
+    return f"{spec.task}__{model}__{spec.variant}__{digest}"
+
+
+def raise_user(message: str) -> None:
+    """Raise a UserError (kept as a function so the runner reads linearly)."""
+    from benchmark.errors import UserError
+
+    raise UserError(message)
+
+
+def _texts(split: SplitData) -> list[str]:
+    return [split.articles[key].text for key in sorted(split.articles)]
+
+
+def _first_articles(split: SplitData, limit: int) -> SplitData:
+    keep = sorted(split.articles)[:limit]
+    spans = None if split.spans is None else {k: split.spans[k] for k in keep if k in split.spans}
+    return replace(split, articles={k: split.articles[k] for k in keep}, spans=spans)

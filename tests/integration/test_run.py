@@ -1,0 +1,128 @@
+"""`bench run` end to end on the sample corpus with a fast tiny model: files, reuse, kill + resume."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from benchmark.cli import main
+from benchmark.tiny import ensure_tiny_model, quick_recipe
+from reports.results import load_results, load_samples
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def tiny_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A fast tiny model (15 pre-training steps) built on the sample corpus's train text."""
+    from benchmark.data import load_split, resolve_data_dir
+
+    train = load_split(resolve_data_dir(None).path, "train")
+    return ensure_tiny_model([a.text for a in train.articles.values()], recipe=quick_recipe(steps=15))
+
+
+def _run_args(tiny: Path, runs: Path, *extra: str) -> list[str]:
+    return [
+        "run",
+        "--task",
+        "name-calling",
+        "--model",
+        str(tiny),
+        "--runs-dir",
+        str(runs),
+        "--limit-articles",
+        "2",
+        "--window-chars",
+        "500",
+        "--max-steps",
+        "3",
+        "--max-new-tokens",
+        "48",
+        "--iterations",
+        "50",
+        *extra,
+    ]
+
+
+def _cache_keys(runs: Path) -> Counter[str]:
+    lines = (runs / "cache" / "completions.jsonl").read_text(encoding="utf-8").splitlines()
+    return Counter(json.loads(line)["key"] for line in lines if line.strip())
+
+
+def test_run_writes_a_complete_run_folder_and_reuses_it(
+    tiny_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    runs = tmp_path / "runs"
+    assert main(_run_args(tiny_path, runs)) == 0
+    out = capsys.readouterr()
+    (run_dir,) = [p for p in runs.iterdir() if p.name.startswith("name-calling__")]
+    for name in (
+        "manifest.json",
+        "results.json",
+        "samples.jsonl",
+        "predictions/base-flc.txt",
+        "predictions/adapted-si.txt",
+        "train/adapter/adapter_config.json",
+        "train/manifest.json",
+    ):
+        assert (run_dir / name).is_file(), name
+    results = load_results(run_dir / "results.json")  # validates against the schema
+    assert set(results.systems) == {"base", "adapted"}
+    assert results.kind == "run" and results.task == "name-calling" and results.data.is_sample
+    assert isinstance(results.adapter_changes_outputs, bool)
+    assert results.oracle is not None and 0 < results.oracle["si_f1"] <= 1
+    samples = load_samples(run_dir / "samples.jsonl")
+    assert len(samples) == 2 * results.data.n_windows
+    base = results.systems["base"]
+    assert base.counts.n_samples == results.data.n_windows
+    assert base.counts.n_gold_spans == sum(len(s.gold) for s in samples if s.system == "base")
+    assert {c.metric for c in results.comparisons} >= {"si_f1", "flc_f1", "exact_f1"}
+    assert "json_validity" in out.out and "adapted − base" in out.out
+
+    # A second run reuses the adapter and every completion.
+    assert main(_run_args(tiny_path, runs)) == 0
+    err = capsys.readouterr().err
+    assert "reusing the adapter" in err
+    n = 2 * results.data.n_windows
+    assert f"{n // 2} of {n // 2} completions came from the cache" in err
+
+
+def test_killed_run_resumes_without_regenerating(tiny_path: Path, tmp_path: Path) -> None:
+    runs = tmp_path / "runs"
+    args = _run_args(tiny_path, runs, "--batch-size", "1", "--max-new-tokens", "96")
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "benchmark.cli", *args],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    cache = runs / "cache" / "completions.jsonl"
+    deadline = time.monotonic() + 240
+    while time.monotonic() < deadline and process.poll() is None:
+        if cache.is_file() and len(cache.read_text(encoding="utf-8").splitlines()) >= 2:
+            break
+        time.sleep(0.05)
+    assert process.poll() is None, "the run ended before it could be killed mid-generation"
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    cached_before = _cache_keys(runs)
+    assert cached_before, "nothing was cached before the kill"
+
+    assert main(args) == 0
+    after = _cache_keys(runs)
+    # Every completion cached before the kill is still there once, and nothing was generated twice.
+    assert all(count == 1 for count in after.values())
+    assert set(cached_before) <= set(after)
+    (run_dir,) = [p for p in runs.iterdir() if p.name.startswith("name-calling__")]
+    results = load_results(run_dir / "results.json")
+    assert len(after) == 2 * results.data.n_windows
