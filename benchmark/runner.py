@@ -7,6 +7,7 @@ align, score -> run folder. Every stage that costs model time is cached, so a ki
 from __future__ import annotations
 
 import json
+import os
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field, replace
@@ -19,8 +20,8 @@ from benchmark.examples import split_examples
 from benchmark.generate import GenSettings
 from benchmark.hashing import split_hash, stable_hash
 from benchmark.oracle import oracle_round_trip
-from benchmark.results_writer import RunContext, write_run_folder
 from benchmark.quant import Quantization
+from benchmark.results_writer import RunContext, write_run_folder
 from benchmark.train_config import TrainConfig
 from benchmark.types import SplitData
 from reports.comparison import CrossEvalJob
@@ -108,6 +109,7 @@ def run_benchmark(spec: RunSpec, report: Reporter = print, *, run_dir: Path | No
     adapter_dir = None
     if "adapted" in spec.systems:
         adapter_dir = spec.adapter or train_or_reuse_adapter(spec, task, data, model_path, run_dir, report)
+        _wait_for_everyone()  # under accelerate launch, rank 0 saves the adapter the others load
     loaded = load_model(
         model_path,
         quantization=spec.quantization,
@@ -148,6 +150,8 @@ def run_benchmark(spec: RunSpec, report: Reporter = print, *, run_dir: Path | No
         wall_seconds=time.perf_counter() - started,
         kind="run" if spec.systems == ("base", "adapted") and spec.adapter is None else "eval",
     )
+    if not is_main_process():  # every rank has every completion; one writes the run folder
+        return run_dir
     oracle = oracle_round_trip(task, data.evaluation, window_chars=spec.window_chars, policy=spec.policy)
     write_run_folder(context, outcomes, oracle={k: v.value for k, v in oracle.summary.metrics.items()})
     return run_dir
@@ -288,6 +292,19 @@ def raise_user(message: str) -> None:
     from benchmark.errors import UserError
 
     raise UserError(message)
+
+
+def is_main_process() -> bool:
+    """True outside a distributed launch, and on rank 0 inside one."""
+    return int(os.environ.get("RANK", "0")) == 0
+
+
+def _wait_for_everyone() -> None:
+    """A barrier across the processes of an accelerate launch (nothing to do in a single process)."""
+    if int(os.environ.get("WORLD_SIZE", "1")) > 1:
+        from benchmark.distributed import process_state
+
+        process_state().wait_for_everyone()
 
 
 def _texts(split: SplitData) -> list[str]:

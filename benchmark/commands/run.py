@@ -81,7 +81,7 @@ def eval_command(args: argparse.Namespace) -> int:
 
 def _run_one(args: argparse.Namespace, task: str, *, systems: tuple[str, ...], adapter: Path | None) -> None:
     from benchmark.console import print_run_summary, status_printer
-    from benchmark.runner import RunSpec, run_benchmark
+    from benchmark.runner import RunSpec, is_main_process, run_benchmark
     from tasks import get_task
 
     get_task(task)  # unknown task -> error before anything heavy
@@ -109,4 +109,5 @@ def _run_one(args: argparse.Namespace, task: str, *, systems: tuple[str, ...], a
         adapter=adapter,
     )
     run_dir = run_benchmark(spec, report=status_printer())
-    print_run_summary(run_dir)
+    if is_main_process():
+        print_run_summary(run_dir)

@@ -14,22 +14,12 @@ from pathlib import Path
 import pytest
 
 from benchmark.cli import main
-from benchmark.tiny import ensure_tiny_model, quick_recipe
 from reports.results import load_results, load_samples
 
 REPO = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture(scope="module")
-def tiny_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A fast tiny model (15 pre-training steps) built on the sample corpus's train text."""
-    from benchmark.data import load_split, resolve_data_dir
-
-    train = load_split(resolve_data_dir(None).path, "train")
-    return ensure_tiny_model([a.text for a in train.articles.values()], recipe=quick_recipe(steps=15))
-
-
-def _run_args(tiny: Path, runs: Path, *extra: str) -> list[str]:
+def run_args(tiny: Path, runs: Path, *extra: str) -> list[str]:
     return [
         "run",
         "--task",
@@ -61,7 +51,7 @@ def test_run_writes_a_complete_run_folder_and_reuses_it(
     tiny_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     runs = tmp_path / "runs"
-    assert main(_run_args(tiny_path, runs)) == 0
+    assert main(run_args(tiny_path, runs)) == 0
     out = capsys.readouterr()
     (run_dir,) = [p for p in runs.iterdir() if p.name.startswith("name-calling__")]
     for name in (
@@ -88,7 +78,7 @@ def test_run_writes_a_complete_run_folder_and_reuses_it(
     assert "json_validity" in out.out and "adapted − base" in out.out
 
     # A second run reuses the adapter and every completion.
-    assert main(_run_args(tiny_path, runs)) == 0
+    assert main(run_args(tiny_path, runs)) == 0
     err = capsys.readouterr().err
     assert "reusing the adapter" in err
     n = 2 * results.data.n_windows
@@ -97,7 +87,7 @@ def test_run_writes_a_complete_run_folder_and_reuses_it(
 
 def test_killed_run_resumes_without_regenerating(tiny_path: Path, tmp_path: Path) -> None:
     runs = tmp_path / "runs"
-    args = _run_args(tiny_path, runs, "--batch-size", "1", "--max-new-tokens", "96")
+    args = run_args(tiny_path, runs, "--batch-size", "1", "--max-new-tokens", "96")
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     process = subprocess.Popen(
         [sys.executable, "-m", "benchmark.cli", *args],
