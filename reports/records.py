@@ -6,24 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-
-@dataclass(frozen=True)
-class MetricValue:
-    """One score of one system, with its bootstrap confidence interval when computed."""
-
-    value: float
-    ci: tuple[float, float] | None
-
-
-@dataclass(frozen=True)
-class TechniqueScore:
-    """FLC precision/recall/F1 of one system restricted to one technique."""
-
-    flc_precision: float
-    flc_recall: float
-    flc_f1: float
-    n_pred: int
-    n_gold: int
+from metrics.summary import MetricValue as MetricValue  # re-exported: one type for writer and reader
+from metrics.summary import TechniqueSummary as TechniqueScore
 
 
 @dataclass(frozen=True)
