@@ -17,10 +17,12 @@ import numpy as np
 from benchmark.evaluate import EvalItem, SystemOutcome, task_gold
 from benchmark.hashing import stable_hash
 from benchmark.types import Span, SplitData
+from metrics.semeval import score_tc
 from metrics.stats import CounterTable, bootstrap_ci
 from metrics.summary import SystemSummary, compare_systems, summarize_system
 from tasks import Task
 
+NO_ANSWER = "<no answer>"  # the TC label of a completion that gave none (always wrong)
 COMPARED_METRICS = (
     "si_precision",
     "si_recall",
@@ -99,7 +101,7 @@ def write_run_folder(
         "adapter": _adapter_info(context),
         "manifest_hash": manifest_hash,
         "systems": {
-            system: _system_json(outcomes[system], summary, spec.iterations, spec.seed)
+            system: _system_json(outcomes[system], summary, spec.iterations, spec.seed, context.task)
             for system, summary in summaries.items()
         },
         "comparisons": _comparisons(context, outcomes, gold, texts, scope),
@@ -128,7 +130,7 @@ def _complete_predictions(
 
 
 def _system_json(
-    outcome: SystemOutcome, summary: SystemSummary, iterations: int, seed: int
+    outcome: SystemOutcome, summary: SystemSummary, iterations: int, seed: int, task: Task
 ) -> dict[str, Any]:
     metrics = {
         name: {"value": m.value, "ci": list(m.ci) if m.ci else None} for name, m in summary.metrics.items()
@@ -136,6 +138,8 @@ def _system_json(
     validity, hallucination = _ratio_tables(outcome)
     metrics["json_validity"] = _ratio_metric(validity, iterations, seed)
     metrics["hallucination_rate"] = _ratio_metric(hallucination, iterations, seed)
+    if task.kind == "technique-classification":
+        metrics["tc_accuracy"] = _tc_accuracy(outcome, iterations, seed)
     return {
         "metrics": metrics,
         "per_technique": {
@@ -176,6 +180,30 @@ def _ratio_tables(outcome: SystemOutcome) -> tuple[CounterTable, CounterTable]:
         row[0] += len(record.unaligned)
         row[2] += len(record.parse["pairs"])
     return _table(valid), _table(unaligned)
+
+
+def _tc_accuracy(outcome: SystemOutcome, iterations: int, seed: int) -> dict[str, Any]:
+    """The official TC score (micro P = R = F1 = accuracy) with an article-bootstrap CI.
+
+    Each record holds one gold span and at most one predicted label; an unparsed answer counts as a
+    wrong label, so every gold span is scored, as the official scorer requires.
+    """
+    pred: dict[str, list[Span]] = defaultdict(list)
+    gold: dict[str, list[Span]] = defaultdict(list)
+    rows: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0, 0.0])
+    for record in outcome.records:
+        (span,) = record.gold
+        label = record.spans[0].technique if record.spans else NO_ANSWER
+        pred[record.article_id].append(Span(span.start, span.end, label))
+        gold[record.article_id].append(span)
+    score = score_tc(pred, gold)
+    for record in outcome.records:  # per-article (correct, -, gold spans, -) for the bootstrap
+        correct = bool(record.spans) and record.spans[0].technique == record.gold[0].technique
+        rows[record.article_id][0] += 1.0 if correct else 0.0
+        rows[record.article_id][2] += 1.0
+    metric = _ratio_metric(_table(rows), iterations, seed)
+    metric["value"] = score.f1
+    return metric
 
 
 def _table(rows: Mapping[str, list[float]]) -> CounterTable:

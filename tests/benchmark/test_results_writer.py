@@ -1,0 +1,73 @@
+"""The run-folder writer on hand-made outcomes: results.json numbers, samples, prediction files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from benchmark.evaluate import build_eval_items, evaluate_completions
+from benchmark.results_writer import RunContext, write_run_folder
+from benchmark.runner import RunSpec
+from benchmark.types import Article, Span, SplitData
+from reports.results import load_results, load_samples
+from tasks import get_task
+
+TEXT = "The crooks met the mayor.\nThe crooks left town.\n"
+NC = "Name_Calling,Labeling"
+LL = "Loaded_Language"
+
+
+def _context(tmp_path: Path, task_name: str, split: SplitData, items: list) -> RunContext:  # type: ignore[type-arg]
+    spec = RunSpec(task=task_name, iterations=50, runs_dir=tmp_path)
+    return RunContext(
+        spec=spec, task=get_task(task_name), run_dir=tmp_path / "run", data_dir=tmp_path, is_sample=True,
+        data_hash="d" * 64, evaluation=split, items=items, model_id="tiny", model_revision=None,
+        adapter_dir=None, wall_seconds=1.0,
+    )  # fmt: skip
+
+
+def test_span_task_results_samples_and_predictions(tmp_path: Path) -> None:
+    split = SplitData("dev", {"1": Article("1", TEXT)}, {"1": (Span(30, 36, NC), Span(4, 10, LL))})
+    task = get_task("name-calling")
+    items = build_eval_items(task, split, window_chars=30)
+    base = evaluate_completions(task, items, ["no idea", "{}"], system="base")
+    adapted = evaluate_completions(
+        task, items, ["{}", '{"crooks": "Name_Calling,Labeling"}'], system="adapted"
+    )
+    (tmp_path / "run").mkdir()
+    write_run_folder(_context(tmp_path, "name-calling", split, items), {"base": base, "adapted": adapted})
+    results = load_results(tmp_path / "run" / "results.json")
+    got = results.systems["adapted"].metrics
+    # adapted: window 1 is the second line only, so "crooks" aligns once, to the gold [30,36)
+    assert got["si_precision"].value == 1.0 and got["si_recall"].value == 1.0
+    assert got["exact_f1"].value == 1.0
+    assert results.systems["base"].metrics["si_f1"].value == 0.0
+    assert got["json_validity"].value == 1.0
+    assert results.systems["base"].metrics["json_validity"].value == pytest.approx(0.5)
+    assert results.systems["base"].errors == {"no_json": 1}
+    assert results.adapter_changes_outputs is True
+    assert results.comparison("si_f1") is not None
+    flc = (tmp_path / "run" / "predictions" / "adapted-flc.txt").read_text().splitlines()
+    assert flc == [f"1\t{NC}\t30\t36"]
+    assert (tmp_path / "run" / "predictions" / "base-si.txt").read_text() == ""
+    samples = load_samples(tmp_path / "run" / "samples.jsonl")
+    assert [(s.system, s.window_index) for s in samples] == [
+        ("base", 0),
+        ("base", 1),
+        ("adapted", 0),
+        ("adapted", 1),
+    ]
+
+
+def test_technique_classification_reports_tc_accuracy(tmp_path: Path) -> None:
+    split = SplitData("dev", {"1": Article("1", TEXT)}, {"1": (Span(30, 36, NC), Span(4, 10, LL))})
+    task = get_task("technique-classification")
+    items = build_eval_items(task, split, window_chars=100)
+    # first gold span [4,10) Loaded_Language answered right; second answered with nothing usable
+    outcome = evaluate_completions(task, items, ['{"technique": "Loaded Language"}', "hmm"], system="base")
+    (tmp_path / "run").mkdir()
+    write_run_folder(_context(tmp_path, "technique-classification", split, items), {"base": outcome})
+    metric = load_results(tmp_path / "run" / "results.json").systems["base"].metrics["tc_accuracy"]
+    assert metric.value == pytest.approx(0.5)
+    assert metric.ci is not None and metric.ci[0] <= 0.5 <= metric.ci[1]
