@@ -140,6 +140,9 @@ def _system_json(
     metrics["hallucination_rate"] = _ratio_metric(hallucination, iterations, seed)
     if task.kind == "technique-classification":
         metrics["tc_accuracy"] = _tc_accuracy(outcome, iterations, seed)
+    present = [t.flc_f1 for t in summary.per_technique.values() if t.n_gold or t.n_pred]
+    if len(summary.per_technique) > 1 and present:  # macro over techniques with gold or predictions
+        metrics["flc_macro_f1"] = {"value": sum(present) / len(present), "ci": None}
     return {
         "metrics": metrics,
         "per_technique": {

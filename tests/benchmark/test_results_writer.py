@@ -71,3 +71,17 @@ def test_technique_classification_reports_tc_accuracy(tmp_path: Path) -> None:
     metric = load_results(tmp_path / "run" / "results.json").systems["base"].metrics["tc_accuracy"]
     assert metric.value == pytest.approx(0.5)
     assert metric.ci is not None and metric.ci[0] <= 0.5 <= metric.ci[1]
+
+
+def test_all_techniques_reports_the_macro_average_over_present_techniques(tmp_path: Path) -> None:
+    split = SplitData("dev", {"1": Article("1", TEXT)}, {"1": (Span(30, 36, NC), Span(4, 10, LL))})
+    task = get_task("all-techniques")
+    items = build_eval_items(task, split, window_chars=30)
+    outcome = evaluate_completions(task, items, ["{}", '{"crooks": "Name_Calling,Labeling"}'], system="base")
+    (tmp_path / "run").mkdir()
+    write_run_folder(_context(tmp_path, "all-techniques", split, items), {"base": outcome})
+    metrics = load_results(tmp_path / "run" / "results.json").systems["base"].metrics
+    # Name_Calling F1 1 (found), Loaded_Language F1 0 (missed); the 12 absent techniques don't count
+    assert metrics["flc_macro_f1"].value == pytest.approx(0.5)
+    # micro: 1 of 1 prediction right, 1 of 2 gold found -> P 1, R 0.5, F1 2/3
+    assert metrics["flc_f1"].value == pytest.approx(2 / 3)
