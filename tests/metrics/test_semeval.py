@@ -10,10 +10,10 @@ import pytest
 
 from benchmark.techniques import LABELS
 from benchmark.types import Span
+from metrics.naive import reference_flc, reference_si, reference_tc
 from metrics.prediction_io import load_gold
 from metrics.semeval import score_flc, score_si, score_tc
 from metrics.spans import merge_intervals, overlap_sums
-from tests.metrics.reference_scorer import reference_flc, reference_si, reference_tc
 
 LOADED = "Loaded_Language"
 NAME = "Name_Calling,Labeling"

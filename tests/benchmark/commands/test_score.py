@@ -15,8 +15,8 @@ from benchmark.commands.score import parse_techniques
 from benchmark.errors import UserError
 from benchmark.techniques import LABELS
 from benchmark.types import Span
+from metrics.naive import reference_flc, reference_si, reference_tc
 from metrics.prediction_io import load_gold
-from tests.metrics.reference_scorer import reference_flc, reference_si, reference_tc
 
 LOADED = "Loaded_Language"
 NAME = "Name_Calling,Labeling"

@@ -1,0 +1,61 @@
+"""`bench perf`: measured speed and memory of our recipes against the naive way, side by side."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+SECTION_NAMES = ("training", "generation", "scoring", "start-up", "memory", "gpu")
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the `perf` sub-command."""
+    parser = subparsers.add_parser(
+        "perf",
+        help="measure training cost, generation speed, scoring, start-up and memory against the naive way",
+        description="Run each comparison (ours vs the naive way) in one process, side by side, print a "
+        "table and write perf.json. Training token counts are exact for one epoch; training wall time is "
+        "extrapolated from timed optimiser steps. GPU rows are measured only when CUDA is available.",
+    )
+    parser.add_argument("--model", default="tiny", help="'tiny' (offline default) or a local model folder")
+    parser.add_argument("--quick", action="store_true", help="small sizes: a few minutes on 2 CPU cores")
+    parser.add_argument("--data-dir", help="PTC release folder (default: $PTC_DATA_DIR, else the sample)")
+    parser.add_argument("--out", type=Path, default=Path("perf.json"), help="where to write perf.json")
+    parser.add_argument("--task", default="name-calling", help="task whose prompts are measured")
+    parser.add_argument(
+        "--only", metavar="S1,S2", help=f"run only these sections ({', '.join(SECTION_NAMES)})"
+    )
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Measure, print the table, write perf.json."""
+    from rich.console import Console
+
+    from benchmark.console import status_printer
+    from benchmark.perf.report import build_table, write_report
+    from benchmark.perf.suite import SECTIONS, PerfSettings, run_perf
+
+    sections = tuple(s.strip() for s in args.only.split(",") if s.strip()) if args.only else SECTIONS
+    settings = PerfSettings(
+        model=args.model, quick=args.quick, data_dir=args.data_dir, task=args.task, sections=sections
+    )
+    report = run_perf(settings, status_printer())
+    console = Console()
+    if not console.is_terminal:
+        console = Console(width=220)
+    machine = report.context["machine"]
+    title = (
+        f"bench perf{' --quick' if args.quick else ''}: {machine['cpu']}, {machine['cores']} cores, "
+        f"load {machine['load_average_start'][0]:.2f} at start"
+    )
+    console.print(build_table(report.rows, title))
+    write_report(report, args.out)
+    measured = [row for row in report.rows if not row.skipped and row.target != "info"]
+    met = sum(1 for row in measured if row.met)
+    timings = ", ".join(f"{name} {sec:.0f} s" for name, sec in report.context["section_seconds"].items())
+    console.print(
+        f"targets met: {met}/{len(measured)} measured; took {report.context['wall_seconds']:.0f} s "
+        f"(model {report.context['model']['resolve_seconds']:.0f} s; {timings}); perf.json: {args.out}"
+    )
+    return 0

@@ -1,0 +1,1 @@
+"""`bench perf`: measured speed and memory of the toolkit's recipes against the naive way, side by side."""

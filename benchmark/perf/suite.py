@@ -1,0 +1,256 @@
+"""Run the `bench perf` comparisons in order and collect their rows with the run's context."""
+
+from __future__ import annotations
+
+import os
+import platform
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+from benchmark.errors import UserError
+from benchmark.perf.report import PerfReport
+from benchmark.perf.rows import PerfRow
+
+SECTIONS = ("training", "generation", "scoring", "start-up", "memory", "gpu")
+Reporter = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class Sizes:
+    """How much each comparison measures (quick: minutes on 2 CPU cores; full: longer, steadier)."""
+
+    ours_train_steps: int
+    naive_train_steps: int
+    gen_windows: int
+    gen_batch_size: int
+    score_repeats: int
+    startup_repeats: int
+    eager_repeats: int
+    memory_steps: int
+    memory_seq_len: int
+    memory_batch: int
+
+
+QUICK = Sizes(3, 2, 8, 8, 3, 5, 1, 2, 256, 2)
+FULL = Sizes(16, 6, 48, 8, 5, 5, 3, 4, 512, 2)
+
+
+@dataclass(frozen=True)
+class PerfSettings:
+    """What `bench perf` was asked for."""
+
+    model: str = "tiny"
+    quick: bool = False
+    data_dir: str | None = None
+    task: str = "name-calling"
+    window_chars: int = 1200
+    sections: tuple[str, ...] = SECTIONS
+
+    def __post_init__(self) -> None:
+        unknown = [s for s in self.sections if s not in SECTIONS]
+        if unknown:
+            raise UserError(f"unknown perf section {unknown[0]!r}; choose from {', '.join(SECTIONS)}")
+
+    @property
+    def sizes(self) -> Sizes:
+        """QUICK or FULL."""
+        return QUICK if self.quick else FULL
+
+
+def run_perf(settings: PerfSettings, report: Reporter) -> PerfReport:
+    """Every requested comparison; data, model and machine recorded in the context."""
+    from benchmark.data import load_split, resolve_data_dir, validation_split
+    from benchmark.runner import resolve_model
+
+    started = time.perf_counter()
+    load_at_start = os.getloadavg()
+    source = resolve_data_dir(settings.data_dir)
+    sample_note = " (the sample corpus: set --data-dir for the PTC release)" if source.is_sample else ""
+    data_note = f"{source.path}{sample_note}"
+    report(f"data: {data_note}")
+    train, _validation = validation_split(load_split(source.path, "train"))
+    dev = load_split(source.path, "dev")
+    report(f"model: {settings.model} (building the tiny model first if it is not cached)")
+    model_started = time.perf_counter()
+    model_path = resolve_model(settings.model, train)
+    model_seconds = round(time.perf_counter() - model_started, 1)
+    rows: list[PerfRow] = []
+    steps: dict[str, Callable[[], list[PerfRow]]] = {
+        "training": lambda: _training(settings, model_path, train, report),
+        "generation": lambda: _generation(settings, model_path, dev, report),
+        "scoring": lambda: _scoring(settings, source.path, dev, report),
+        "start-up": lambda: _startup(settings, source.path, report),
+        "memory": lambda: _memory(settings, model_path, report),
+        "gpu": lambda: _gpu(settings, report),
+    }
+    section_seconds: dict[str, float] = {}
+    for section in SECTIONS:
+        if section in settings.sections:
+            section_started = time.perf_counter()
+            rows += steps[section]()
+            section_seconds[section] = round(time.perf_counter() - section_started, 1)
+    context = {
+        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "quick": settings.quick,
+        "task": settings.task,
+        "model": {
+            "id": settings.model,
+            "path": model_path,
+            "resolve_seconds": model_seconds,  # includes building the tiny model when it was not cached
+            **_model_facts(model_path),
+        },
+        "data": {
+            "dir": str(source.path),
+            "is_sample": source.is_sample,
+            "window_chars": settings.window_chars,
+        },
+        "machine": machine_facts(load_at_start),
+        "wall_seconds": round(time.perf_counter() - started, 1),
+        "section_seconds": section_seconds,
+    }
+    return PerfReport(tuple(rows), context)
+
+
+def machine_facts(load_at_start: Sequence[float]) -> dict[str, Any]:
+    """CPU model, usable cores, load average at start and end, torch threads, CUDA device if any."""
+    import torch
+
+    cpu = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as handle:
+            names = [line.split(":", 1)[1].strip() for line in handle if line.startswith("model name")]
+        cpu = names[0] if names else cpu
+    except OSError:
+        pass
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return {
+        "cpu": cpu,
+        "cores": cores,
+        "load_average_start": [round(x, 2) for x in load_at_start],
+        "load_average_end": [round(x, 2) for x in os.getloadavg()],
+        "torch_threads": torch.get_num_threads(),
+        "cuda": torch.cuda.get_device_name(0) if torch.cuda.is_available() else None,
+    }
+
+
+def _model_facts(model_path: str) -> dict[str, Any]:
+    from transformers import AutoConfig
+
+    config = AutoConfig.from_pretrained(model_path)
+    return {"max_position_embeddings": getattr(config, "max_position_embeddings", None)}
+
+
+def _training(settings: PerfSettings, model_path: str, train: Any, report: Reporter) -> list[PerfRow]:
+    from benchmark.models import load_tokenizer
+    from benchmark.perf.train_timing import time_notebook_steps, time_our_steps
+    from benchmark.perf.training_cost import build_training_corpus, notebook_max_length, training_cost_rows
+    from benchmark.train_config import load_train_config
+
+    config = load_train_config(None, model=settings.model)
+    tokenizer = load_tokenizer(model_path)
+    max_length = notebook_max_length(_model_facts(model_path)["max_position_embeddings"])
+    report(f"training: tokenising {len(train.articles)} train articles both ways")
+    corpus = build_training_corpus(
+        settings.task,
+        train,
+        tokenizer,
+        window_chars=settings.window_chars,
+        max_seq_length=config.max_seq_length,
+    )
+    sizes = settings.sizes
+    report(f"training: timing {sizes.ours_train_steps} steps of our recipe")
+    ours = time_our_steps(corpus.examples, model_path=model_path, config=config, steps=sizes.ours_train_steps)
+    report(f"training: timing {sizes.naive_train_steps} steps of the notebook recipe at {max_length} tokens")
+    naive = time_notebook_steps(
+        corpus.notebook_ids,
+        model_path=model_path,
+        config=config,
+        steps=sizes.naive_train_steps,
+        max_length=max_length,
+    )
+    return training_cost_rows(
+        corpus,
+        batch_size=config.per_device_batch_size,
+        seed=config.seed,
+        max_length=max_length,
+        timing=(ours, naive),
+    )
+
+
+def _generation(settings: PerfSettings, model_path: str, dev: Any, report: Reporter) -> list[PerfRow]:
+    from benchmark.evaluate import build_eval_items
+    from benchmark.models import load_model
+    from benchmark.perf.generation_speed import generation_rows, run_naive, run_ours, spread_sample, warm_up
+    from tasks import get_task
+
+    task = get_task(settings.task)
+    items = build_eval_items(task, dev, window_chars=settings.window_chars)
+    prompts = [item.prompt for item in spread_sample(items, settings.sizes.gen_windows)]
+    loaded = load_model(model_path, quantization="4bit", device="cpu")
+    warm_up(loaded.model, loaded.tokenizer, prompts[0])
+    report(f"generation: {len(prompts)} dev windows one at a time (max_new_tokens {task.max_new_tokens})")
+    naive = run_naive(loaded.model, loaded.tokenizer, prompts, task.max_new_tokens)
+    report(f"generation: the same windows batched ({settings.sizes.gen_batch_size})")
+    ours = run_ours(
+        loaded.model, loaded.tokenizer, prompts, task.max_new_tokens, settings.sizes.gen_batch_size
+    )
+    model_note = "base model (no adapter), 4-bit"
+    return generation_rows(
+        ours,
+        naive,
+        batch_size=settings.sizes.gen_batch_size,
+        max_new_tokens=task.max_new_tokens,
+        model_note=model_note,
+    )
+
+
+def _scoring(settings: PerfSettings, data_dir: Any, dev: Any, report: Reporter) -> list[PerfRow]:
+    from benchmark.perf.scoring_speed import bench_score_rows, scoring_rows, time_scoring
+
+    gold = {article_id: dev.gold(article_id) for article_id in dev.articles}
+    lengths = {article_id: len(article.text) for article_id, article in dev.articles.items()}
+    report("scoring: full dev SI + FLC, ours vs sets of character positions")
+    times = time_scoring(gold, lengths, repeats=settings.sizes.score_repeats)
+    rows = scoring_rows(times, len(gold))
+    rows += bench_score_rows(data_dir, gold, lengths, repeats=settings.sizes.score_repeats)
+    return rows
+
+
+def _startup(settings: PerfSettings, data_dir: Any, report: Reporter) -> list[PerfRow]:
+    from benchmark.perf.startup import startup_rows
+
+    report("start-up: bench --help, bench tasks, import metrics (fresh processes)")
+    sizes = settings.sizes
+    return startup_rows(data_dir, repeats=sizes.startup_repeats, eager_repeats=sizes.eager_repeats)
+
+
+def _memory(settings: PerfSettings, model_path: str, report: Reporter) -> list[PerfRow]:
+    from benchmark.perf.memory import cuda_memory_row, measure, memory_rows
+
+    sizes = settings.sizes
+    shape = {"steps": sizes.memory_steps, "seq_len": sizes.memory_seq_len, "batch": sizes.memory_batch}
+    report("memory: QLoRA and 16-bit LoRA training steps, each in a fresh process")
+    qlora = measure(model_path, "qlora", device="cpu", **shape)
+    lora16 = measure(model_path, "lora16", device="cpu", **shape)
+    rows = memory_rows(qlora, lora16, small_model=lora16.n_parameters < 20_000_000, **shape)
+    import torch
+
+    if torch.cuda.is_available():
+        rows.append(
+            cuda_memory_row(
+                measure(model_path, "qlora", device="cuda", **shape),
+                measure(model_path, "lora16", device="cuda", **shape),
+            )
+        )
+    else:
+        rows.append(cuda_memory_row(None, None))
+    return rows
+
+
+def _gpu(settings: PerfSettings, report: Reporter) -> list[PerfRow]:
+    from benchmark.perf.gpu import gpu_rows
+
+    return gpu_rows(quick=settings.quick, report=report)
