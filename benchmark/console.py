@@ -19,6 +19,14 @@ SUMMARY_METRICS = (
 )
 
 
+def wide_console(width: int = 160) -> Any:
+    """A rich Console for stdout; when piped (no terminal), wide enough that tables are not cut."""
+    from rich.console import Console
+
+    console = Console()
+    return console if console.is_terminal else Console(width=width)
+
+
 def status_printer() -> Callable[[str], None]:
     """A reporter that prints one dim status line per call on stderr."""
     from rich.console import Console
@@ -33,7 +41,6 @@ def status_printer() -> Callable[[str], None]:
 
 def print_run_summary(run_dir: Path) -> None:
     """Print base vs adapted with CIs and the paired difference (rows of `bench report`'s table)."""
-    from rich.console import Console
     from rich.table import Table
 
     from reports.results import load_results
@@ -62,9 +69,7 @@ def print_run_summary(run_dir: Path) -> None:
         if "oracle" in frame.columns:
             cells.append(_number(row["oracle"]))
         table.add_row(*cells)
-    console = Console()
-    if not console.is_terminal:
-        console = Console(width=130)
+    console = wide_console()
     console.print(table)
     console.print(f"run folder: {run_dir}  (bench report {run_dir})")
     if results.adapter_changes_outputs is False:

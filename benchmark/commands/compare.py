@@ -63,8 +63,7 @@ def generate(jobs: Sequence[CrossEvalJob]) -> bool:
 
 def run(args: argparse.Namespace) -> int:
     """Generate what is missing (unless --no-generate), then write the matrix, diagonal and heatmap."""
-    from rich.console import Console
-
+    from benchmark.console import wide_console
     from benchmark.errors import UserError
     from reports.board_report import build_comparison, write_comparison
     from reports.comparison import plan_cross_evaluations
@@ -85,7 +84,7 @@ def run(args: argparse.Namespace) -> int:
         jobs = plan_cross_evaluations(select_comparable(runs, args.split, args.data_hash)[0])
     comparison = build_comparison(runs, metric, args.split, jobs, args.data_hash)
     written = write_comparison(comparison, args.out or args.runs_dir / "compare", formats)
-    console = Console()
+    console = wide_console()
     console.print(to_console_table(comparison.matrix, title=f"{metric}: adapter (rows) x task evaluated"))
     console.print(to_console_table(comparison.diagonal, title="diagonal: gain over base"))
     for path in written:

@@ -37,8 +37,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Write the leaderboard files and print it."""
-    from rich.console import Console
-
+    from benchmark.console import wide_console
     from benchmark.errors import UserError
     from reports.board_report import build_leaderboard, write_leaderboard
     from reports.metric_names import resolve_metric
@@ -53,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
     metric = resolve_metric(args.metric, {m for r in runs for s in r.systems.values() for m in s.metrics})
     board = build_leaderboard(runs, metric, args.split, args.data_hash)
     written = write_leaderboard(board, args.out or args.runs_dir / "leaderboard", formats)
-    console = Console()
+    console = wide_console()
     for heading, table in board.sections():
         console.print(to_console_table(table, title=heading))
     for path in written:

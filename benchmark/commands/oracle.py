@@ -60,8 +60,9 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _print_table(rows: list[dict[str, Any]], split: str) -> None:
-    from rich.console import Console
     from rich.table import Table
+
+    from benchmark.console import wide_console
 
     table = Table(title=f"Oracle round trip on {split}")
     columns = ["task", "policy", *ORACLE_METRICS, "hallucination_rate", "json_validity"]
@@ -69,4 +70,4 @@ def _print_table(rows: list[dict[str, Any]], split: str) -> None:
         table.add_column(column, justify="left" if column in ("task", "policy") else "right")
     for row in rows:
         table.add_row(*(row[c] if isinstance(row[c], str) else f"{row[c]:.3f}" for c in columns))
-    Console().print(table)
+    wide_console().print(table)

@@ -30,9 +30,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Measure, print the table, write perf.json."""
-    from rich.console import Console
 
-    from benchmark.console import status_printer
+    from benchmark.console import status_printer, wide_console
     from benchmark.perf.report import build_table, write_report
     from benchmark.perf.suite import SECTIONS, PerfSettings, run_perf
 
@@ -41,9 +40,7 @@ def run(args: argparse.Namespace) -> int:
         model=args.model, quick=args.quick, data_dir=args.data_dir, task=args.task, sections=sections
     )
     report = run_perf(settings, status_printer())
-    console = Console()
-    if not console.is_terminal:
-        console = Console(width=220)
+    console = wide_console(220)
     machine = report.context["machine"]
     title = (
         f"bench perf{' --quick' if args.quick else ''}: {machine['cpu']}, {machine['cores']} cores, "

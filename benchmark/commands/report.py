@@ -30,8 +30,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Write the report files and print the score table."""
-    from rich.console import Console
-
+    from benchmark.console import wide_console
     from reports.options import parse_formats
     from reports.render import to_console_table
     from reports.results import load_results
@@ -41,7 +40,7 @@ def run(args: argparse.Namespace) -> int:
     formats = parse_formats(args.format, FORMATS)
     results = load_results(args.run_dir)
     written = write_run_report(args.run_dir, formats, args.out, n_articles=args.articles)
-    console = Console()
+    console = wide_console()
     console.print(to_console_table(run_table(results), title=f"{results.run_id} · {results.task}"))
     for path in written:
         console.print(f"wrote {path}", highlight=False, markup=False)

@@ -114,8 +114,9 @@ def score_prediction_file(
 
 def print_score_table(task: str, result: dict[str, Any], pred_path: Path) -> None:
     """A rich table: one row per technique (FLC/TC) and the overall row."""
-    from rich.console import Console
     from rich.table import Table
+
+    from benchmark.console import wide_console
 
     table = Table(title=f"{task.upper()} scores of {pred_path}")
     for column in ("technique", "precision", "recall", "F1"):
@@ -125,7 +126,7 @@ def print_score_table(task: str, result: dict[str, Any], pred_path: Path) -> Non
     table.add_section()
     overall = "overall" if task != "tc" else "micro (accuracy)"
     table.add_row(overall, *(f"{result[key]:.4f}" for key in ("precision", "recall", "f1")), style="bold")
-    console = Console()
+    console = wide_console()
     console.print(table)
     console.print(f"predicted spans: {result['n_pred']}   gold spans: {result['n_gold']}")
 
