@@ -60,11 +60,12 @@ def leaderboard_table(
             )
     sign = -1.0 if higher_is_better(metric) else 1.0
     rows.sort(key=lambda r: (sign * float(r[metric]), str(r["run"]), str(r["system"])))  # type: ignore[arg-type]
-    columns = [*LEADERBOARD_COLUMNS, metric, f"{metric} CI", "json_validity", "date", "manifest", "data"]
+    validity_column = [] if metric == "json_validity" else ["json_validity"]  # no duplicate column
+    columns = [*LEADERBOARD_COLUMNS, metric, f"{metric} CI", *validity_column, "date", "manifest", "data"]
     table = pd.DataFrame(
         rows, index=pd.Index(range(1, len(rows) + 1), name="rank"), columns=columns, dtype=object
     )
-    table.attrs["best"] = {metric: "max" if higher_is_better(metric) else "min", "json_validity": "max"}
+    table.attrs["best"] = {"json_validity": "max", metric: "max" if higher_is_better(metric) else "min"}
     excluded.sort(key=lambda e: e.run.run_id)
     return table, excluded
 

@@ -80,3 +80,12 @@ def test_pivot_rows_systems_columns_tasks(runs_dir: Path) -> None:
 
 def test_no_pivot_for_a_single_task(run_dir: Path) -> None:
     assert leaderboard_pivot(load_runs(run_dir), "flc_f1") is None
+
+
+def test_ranking_by_json_validity_has_one_validity_column_and_renders(runs_dir: Path) -> None:
+    from reports.render import to_markdown
+
+    ranked, _ = leaderboard_table(load_runs(runs_dir), "json_validity")
+    assert list(ranked.columns).count("json_validity") == 1
+    assert ranked.attrs["best"]["json_validity"] == "max"
+    assert "| json_validity |" in to_markdown(ranked)
