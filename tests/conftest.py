@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,9 @@ os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 # Two pytest-xdist workers on two cores: one torch thread each avoids oversubscription (~30x slower).
 os.environ.setdefault("OMP_NUM_THREADS", "1")
+# The toolkit's cache (tiny models, the materialised sample corpus) goes to a temp folder per test
+# process unless the caller chose one, so tests never touch the user's cache.
+os.environ.setdefault("PTC_BENCH_CACHE", tempfile.mkdtemp(prefix="ptc-bench-test-cache-"))
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -52,10 +56,3 @@ def ptc_dir() -> Path:
     if found is None:
         pytest.skip("the PTC release is not available (set PTC_DATA_DIR)")
     return found
-
-
-@pytest.fixture(autouse=True)
-def _isolated_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Point the toolkit's cache at a per-session temp folder unless a test sets its own."""
-    if "PTC_BENCH_CACHE" not in os.environ:
-        monkeypatch.setenv("PTC_BENCH_CACHE", str(tmp_path_factory.getbasetemp() / "cache"))

@@ -19,9 +19,11 @@ from reports.results import load_results, load_samples
 REPO = Path(__file__).resolve().parents[2]
 
 
-def run_args(tiny: Path, runs: Path, *extra: str) -> list[str]:
+def run_args(tiny: Path, runs: Path, data: Path, *extra: str) -> list[str]:
     return [
         "run",
+        "--data-dir",
+        str(data),
         "--task",
         "name-calling",
         "--model",
@@ -48,10 +50,10 @@ def _cache_keys(runs: Path) -> Counter[str]:
 
 
 def test_run_writes_a_complete_run_folder_and_reuses_it(
-    tiny_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tiny_path: Path, sample_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     runs = tmp_path / "runs"
-    assert main(run_args(tiny_path, runs)) == 0
+    assert main(run_args(tiny_path, runs, sample_dir)) == 0
     out = capsys.readouterr()
     (run_dir,) = [p for p in runs.iterdir() if p.name.startswith("name-calling__")]
     for name in (
@@ -66,7 +68,7 @@ def test_run_writes_a_complete_run_folder_and_reuses_it(
         assert (run_dir / name).is_file(), name
     results = load_results(run_dir / "results.json")  # validates against the schema
     assert set(results.systems) == {"base", "adapted"}
-    assert results.kind == "run" and results.task == "name-calling" and results.data.is_sample
+    assert results.kind == "run" and results.task == "name-calling"
     assert isinstance(results.adapter_changes_outputs, bool)
     assert results.oracle is not None and 0 < results.oracle["si_f1"] <= 1
     samples = load_samples(run_dir / "samples.jsonl")
@@ -78,16 +80,16 @@ def test_run_writes_a_complete_run_folder_and_reuses_it(
     assert "json_validity" in out.out and "adapted − base" in out.out
 
     # A second run reuses the adapter and every completion.
-    assert main(run_args(tiny_path, runs)) == 0
+    assert main(run_args(tiny_path, runs, sample_dir)) == 0
     err = capsys.readouterr().err
     assert "reusing the adapter" in err
     n = 2 * results.data.n_windows
     assert f"{n // 2} of {n // 2} completions came from the cache" in err
 
 
-def test_killed_run_resumes_without_regenerating(tiny_path: Path, tmp_path: Path) -> None:
+def test_killed_run_resumes_without_regenerating(tiny_path: Path, sample_dir: Path, tmp_path: Path) -> None:
     runs = tmp_path / "runs"
-    args = run_args(tiny_path, runs, "--batch-size", "1", "--max-new-tokens", "96")
+    args = run_args(tiny_path, runs, sample_dir, "--batch-size", "1", "--max-new-tokens", "96")
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     process = subprocess.Popen(
         [sys.executable, "-m", "benchmark.cli", *args],

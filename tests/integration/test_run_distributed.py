@@ -13,13 +13,13 @@ from tests.integration.test_run import REPO, run_args
 
 
 # ~25 s on 2 quiet cores: two processes import the model stack, train 3 steps and generate.
-def test_two_process_run_on_cpu(tiny_path: Path, tmp_path: Path) -> None:
+def test_two_process_run_on_cpu(tiny_path: Path, sample_dir: Path, tmp_path: Path) -> None:
     runs = tmp_path / "runs"
     command = [
         sys.executable, "-m", "accelerate.commands.launch",
         "--multi_gpu", "--num_processes", "2", "--num_machines", "1",
         "--mixed_precision", "no", "--dynamo_backend", "no",
-        "-m", "benchmark.cli", *run_args(tiny_path, runs),
+        "-m", "benchmark.cli", *run_args(tiny_path, runs, sample_dir),
     ]  # fmt: skip
     env = {**os.environ, "CUDA_VISIBLE_DEVICES": "", "OMP_NUM_THREADS": "1", "PYTHONPATH": str(REPO)}
     result = subprocess.run(
