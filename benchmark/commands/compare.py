@@ -63,21 +63,17 @@ def generate(jobs: Sequence[CrossEvalJob]) -> bool:
 
 def run(args: argparse.Namespace) -> int:
     """Generate what is missing (unless --no-generate), then write the matrix, diagonal and heatmap."""
+    from benchmark.commands._runs import load_runs_and_metric
     from benchmark.console import wide_console
-    from benchmark.errors import UserError
     from reports.board_report import build_comparison, write_comparison
     from reports.comparison import plan_cross_evaluations
-    from reports.metric_names import resolve_metric
     from reports.options import parse_formats
     from reports.render import to_console_table
     from reports.results import load_runs
     from reports.selection import select_comparable
 
     formats = parse_formats(args.format, ALLOWED_FORMATS)
-    runs = load_runs(args.runs_dir)
-    if not runs:
-        raise UserError(f"no results.json under {args.runs_dir}")
-    metric = resolve_metric(args.metric, {m for r in runs for s in r.systems.values() for m in s.metrics})
+    runs, metric = load_runs_and_metric(args.runs_dir, args.metric)
     jobs = plan_cross_evaluations(select_comparable(runs, args.split, args.data_hash)[0])
     if jobs and not args.no_generate and generate(jobs):
         runs = load_runs(args.runs_dir)

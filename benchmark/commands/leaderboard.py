@@ -37,19 +37,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Write the leaderboard files and print it."""
+    from benchmark.commands._runs import load_runs_and_metric
     from benchmark.console import wide_console
-    from benchmark.errors import UserError
     from reports.board_report import build_leaderboard, write_leaderboard
-    from reports.metric_names import resolve_metric
     from reports.options import parse_formats
     from reports.render import to_console_table
-    from reports.results import load_runs
 
     formats = parse_formats(args.format, ALLOWED_FORMATS)
-    runs = load_runs(args.runs_dir)
-    if not runs:
-        raise UserError(f"no results.json under {args.runs_dir}")
-    metric = resolve_metric(args.metric, {m for r in runs for s in r.systems.values() for m in s.metrics})
+    runs, metric = load_runs_and_metric(args.runs_dir, args.metric)
     board = build_leaderboard(runs, metric, args.split, args.data_hash)
     written = write_leaderboard(board, args.out or args.runs_dir / "leaderboard", formats)
     console = wide_console()

@@ -21,21 +21,7 @@ def make_windows(article: Article, max_length: int, length_fn: LengthFn = len) -
     """Consecutive windows of whole lines, each within `max_length` by `length_fn` (none for "")."""
     if max_length < 1:
         raise ValueError(f"max_length must be at least 1, got {max_length}")
-    texts: list[str] = []
-    current = ""
-    for line in _LINE.findall(article.text):
-        if length_fn(line) > max_length:
-            if current:
-                texts.append(current)
-                current = ""
-            texts.extend(_split_long_line(line, max_length, length_fn))
-        elif current and length_fn(current + line) > max_length:
-            texts.append(current)
-            current = line
-        else:
-            current += line
-    if current:
-        texts.append(current)
+    texts = _pack(_LINE.findall(article.text), max_length, length_fn, _split_long_line)
     windows: list[Window] = []
     offset = 0
     for index, text in enumerate(texts):
@@ -71,19 +57,29 @@ def window_spans_to_article(window: Window, spans: Iterable[Span]) -> list[Span]
 
 def _split_long_line(line: str, max_length: int, length_fn: LengthFn) -> list[str]:
     """Pieces of one over-long line: whole words packed greedily, an over-long word cut hard."""
+    return _pack(_WORD.findall(line), max_length, length_fn, _hard_split)
+
+
+def _pack(
+    units: Iterable[str],
+    max_length: int,
+    length_fn: LengthFn,
+    split_oversized: Callable[[str, int, LengthFn], list[str]],
+) -> list[str]:
+    """Concatenate consecutive units greedily within `max_length`; an over-long unit is split."""
     pieces: list[str] = []
     current = ""
-    for word in _WORD.findall(line):
-        if length_fn(word) > max_length:
+    for unit in units:
+        if length_fn(unit) > max_length:
             if current:
                 pieces.append(current)
                 current = ""
-            pieces.extend(_hard_split(word, max_length, length_fn))
-        elif current and length_fn(current + word) > max_length:
+            pieces.extend(split_oversized(unit, max_length, length_fn))
+        elif current and length_fn(current + unit) > max_length:
             pieces.append(current)
-            current = word
+            current = unit
         else:
-            current += word
+            current += unit
     if current:
         pieces.append(current)
     return pieces
