@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -13,23 +12,12 @@ import pytest
 
 from benchmark.cli import main
 from reports.comparison import CrossEvalJob
-
-
-def _fake_runs() -> ModuleType:
-    """tests/reports/fake_runs.py, imported by path."""
-    name = "ptc_tests_fake_runs"
-    if name not in sys.modules:
-        path = Path(__file__).resolve().parents[2] / "reports" / "fake_runs.py"
-        spec = importlib.util.spec_from_file_location(name, path)
-        assert spec is not None and spec.loader is not None
-        sys.modules[name] = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(sys.modules[name])
-    return sys.modules[name]
+from tests.reports import fake_runs
 
 
 @pytest.fixture
 def runs_dir(tmp_path: Path) -> Path:
-    return _fake_runs().write_runs_folder(tmp_path)
+    return fake_runs.write_runs_folder(tmp_path)
 
 
 def test_no_generate_tabulates_what_exists(runs_dir: Path) -> None:
@@ -55,7 +43,7 @@ def test_no_generate_tabulates_what_exists(runs_dir: Path) -> None:
 def test_generation_fills_the_missing_pairs(
     runs_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    fake = _fake_runs()
+    fake = fake_runs
     jobs: list[CrossEvalJob] = []
 
     def run_cross_evaluation(job: CrossEvalJob) -> Path:

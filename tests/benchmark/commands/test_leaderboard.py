@@ -2,32 +2,18 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
-from types import ModuleType
 
 import pandas as pd
 import pytest
 
 from benchmark.cli import main
-
-
-def _fake_runs() -> ModuleType:
-    """tests/reports/fake_runs.py, imported by path."""
-    name = "ptc_tests_fake_runs"
-    if name not in sys.modules:
-        path = Path(__file__).resolve().parents[2] / "reports" / "fake_runs.py"
-        spec = importlib.util.spec_from_file_location(name, path)
-        assert spec is not None and spec.loader is not None
-        sys.modules[name] = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(sys.modules[name])
-    return sys.modules[name]
+from tests.reports import fake_runs
 
 
 @pytest.fixture
 def runs_dir(tmp_path: Path) -> Path:
-    return _fake_runs().write_runs_folder(tmp_path)
+    return fake_runs.write_runs_folder(tmp_path)
 
 
 def test_leaderboard_writes_md_html_csv(runs_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
