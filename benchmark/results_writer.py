@@ -19,22 +19,11 @@ from benchmark.hashing import stable_hash
 from benchmark.types import Span, SplitData
 from metrics.semeval import score_tc
 from metrics.stats import CounterTable, bootstrap_ci
-from metrics.summary import SystemSummary, compare_systems, summarize_system
+from metrics.summary import METRIC_NAMES, SystemSummary, compare_systems, summarize_system
 from tasks import Task
 
 NO_ANSWER = "<no answer>"  # the TC label of a completion that gave none (always wrong)
-COMPARED_METRICS = (
-    "si_precision",
-    "si_recall",
-    "si_f1",
-    "flc_precision",
-    "flc_recall",
-    "flc_f1",
-    "exact_precision",
-    "exact_recall",
-    "exact_f1",
-    "token_f1",
-)
+COMPARED_METRICS = METRIC_NAMES  # every span metric gets a paired test, adapted vs base
 
 
 @dataclass(frozen=True)

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 import textwrap
 import time
 from pathlib import Path
 
 from tests.benchmark.tiny_helpers import tiny_model_path
+from tests.cpu_launch import launch_two_cpu_processes
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -40,20 +38,8 @@ def test_two_process_training_on_cpu(tmp_path: Path) -> None:
     out = tmp_path / "train"
     script = tmp_path / "train_ddp.py"
     script.write_text(textwrap.dedent(SCRIPT).format(repo=str(REPO_ROOT), model=str(model), out=str(out)))
-    command = [
-        sys.executable, "-m", "accelerate.commands.launch",
-        "--multi_gpu", "--num_processes", "2", "--num_machines", "1",
-        "--mixed_precision", "no", "--dynamo_backend", "no", str(script),
-    ]  # fmt: skip
-    env = {
-        **os.environ,
-        "OMP_NUM_THREADS": "1",
-        "HF_HUB_OFFLINE": "1",
-        "CUDA_VISIBLE_DEVICES": "",  # CPU processes on the gloo backend, even on a GPU machine
-        "PYTHONPATH": str(REPO_ROOT),
-    }
     started = time.perf_counter()
-    result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600, check=False)
+    result = launch_two_cpu_processes(str(script), timeout=600)
     elapsed = time.perf_counter() - started
     assert result.returncode == 0, result.stderr[-3000:]
     ranks = [json.loads((out / f"rank{rank}.json").read_text()) for rank in (0, 1)]

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 import textwrap
 import time
 from pathlib import Path
@@ -19,6 +16,7 @@ from tests.benchmark.generation_helpers import (
     make_prompts,
     single_threaded_torch,
 )
+from tests.cpu_launch import launch_two_cpu_processes
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 N_PROMPTS = 10
@@ -64,20 +62,8 @@ def test_two_process_generation_matches_single_process(tmp_path: Path) -> None:
         ),
         encoding="utf-8",
     )
-    command = [
-        sys.executable, "-m", "accelerate.commands.launch",
-        "--multi_gpu", "--num_processes", "2", "--num_machines", "1",
-        "--mixed_precision", "no", "--dynamo_backend", "no", str(script),
-    ]  # fmt: skip
-    env = {
-        **os.environ,
-        "OMP_NUM_THREADS": "1",
-        "HF_HUB_OFFLINE": "1",
-        "CUDA_VISIBLE_DEVICES": "",  # CPU processes on the gloo backend, even on a GPU machine
-        "PYTHONPATH": str(REPO_ROOT),
-    }
     started = time.perf_counter()
-    result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300, check=False)
+    result = launch_two_cpu_processes(str(script), timeout=300)
     elapsed = time.perf_counter() - started
     assert result.returncode == 0, result.stderr[-3000:]
     ranks = [json.loads((tmp_path / f"result.rank{rank}.json").read_text()) for rank in (0, 1)]

@@ -3,28 +3,17 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 from reports.results import load_results
-from tests.integration.test_run import REPO, run_args
+from tests.cpu_launch import launch_two_cpu_processes
+from tests.integration.test_run import run_args
 
 
 # ~25 s on 2 quiet cores: two processes import the model stack, train 3 steps and generate.
 def test_two_process_run_on_cpu(tiny_path: Path, sample_dir: Path, tmp_path: Path) -> None:
     runs = tmp_path / "runs"
-    command = [
-        sys.executable, "-m", "accelerate.commands.launch",
-        "--multi_gpu", "--num_processes", "2", "--num_machines", "1",
-        "--mixed_precision", "no", "--dynamo_backend", "no",
-        "-m", "benchmark.cli", *run_args(tiny_path, runs, sample_dir),
-    ]  # fmt: skip
-    env = {**os.environ, "CUDA_VISIBLE_DEVICES": "", "OMP_NUM_THREADS": "1", "PYTHONPATH": str(REPO)}
-    result = subprocess.run(
-        command, cwd=REPO, env=env, capture_output=True, text=True, timeout=600, check=False
-    )
+    result = launch_two_cpu_processes("-m", "benchmark.cli", *run_args(tiny_path, runs, sample_dir))
     assert result.returncode == 0, result.stderr[-3000:]
     (run_dir,) = [p for p in runs.iterdir() if p.name.startswith("name-calling__")]
     manifest = json.loads((run_dir / "manifest.json").read_text(encoding="utf-8"))
