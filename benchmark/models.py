@@ -1,8 +1,9 @@
-"""Load a causal LM (hub id, local folder or the offline `tiny` model), quantised or not, and adapters."""
+"""Load a causal LM from a folder or hub id (see `benchmark.catalogue` for names), quantised or not."""
 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,15 +28,6 @@ class LoadedModel:
     dtype: str
 
 
-def resolve_model_path(model_id: str) -> str:
-    """`tiny` -> the cached offline tiny model (built on first use); anything else unchanged."""
-    if model_id == "tiny":
-        from benchmark.tiny import ensure_tiny_model
-
-        return str(ensure_tiny_model())
-    return model_id
-
-
 def resolve_device(device: str) -> str:
     """`auto` -> `cuda` when a GPU is visible, else `cpu`; explicit values pass through."""
     if device != "auto":
@@ -56,7 +48,7 @@ def load_model(
     """Load model + tokenizer; 4-bit = nf4 with double quantisation (QLoRA), bf16 compute on CUDA."""
     if quantization not in QUANTIZATIONS:
         raise UserError(f"unknown quantization {quantization!r}; choose one of {', '.join(QUANTIZATIONS)}")
-    source = resolve_model_path(model_id)
+    source = model_id  # a folder or hub id: `benchmark.catalogue.resolve_model` turns names into folders
     device_type = resolve_device(device).split(":")[0]
     config = _load_config(model_id, source, revision, trust_remote_code)
     import torch
@@ -120,6 +112,16 @@ def load_adapter(loaded: LoadedModel, adapter_dir: Path) -> Any:
         disable_cpu_weight_repacking(model)
     model.eval()
     return model
+
+
+def adapter_base_model(adapter_dir: Path) -> str | None:
+    """The base model path or id an adapter was trained on (peft's `base_model_name_or_path`)."""
+    try:
+        config = json.loads((Path(adapter_dir) / "adapter_config.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    base = config.get("base_model_name_or_path") if isinstance(config, dict) else None
+    return str(base) if base else None
 
 
 def adapter_hash(adapter_dir: Path) -> str:

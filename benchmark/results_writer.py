@@ -43,6 +43,7 @@ class RunContext:
     adapter_dir: Path | None
     wall_seconds: float
     kind: str = "run"
+    base_model: Mapping[str, Any] | None = None  # benchmark.catalogue.ResolvedModel.manifest()
 
 
 def write_run_folder(
@@ -278,6 +279,7 @@ def _manifest(context: RunContext) -> dict[str, Any]:
     identity["adapter_hash"] = (_adapter_info(context) or {}).get("hash")
     return {
         "identity": identity,
+        "base_model": dict(context.base_model) if context.base_model else None,
         "run_dir": str(context.run_dir),
         "data_dir": str(context.data_dir),
         "data_option": None if context.is_sample else str(context.data_dir),

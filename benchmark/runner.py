@@ -103,13 +103,18 @@ def run_benchmark(spec: RunSpec, report: Reporter = print, *, run_dir: Path | No
     run_dir.mkdir(parents=True, exist_ok=True)
     report(f"run folder: {run_dir}")
 
-    from benchmark.models import adapter_hash, load_model
+    from benchmark.catalogue import resolve_model
+    from benchmark.models import adapter_base_model, adapter_hash, load_model
 
-    model_path = resolve_model(spec.model, data.train)
+    base = resolve_model(spec.model, report=report)
+    model_path = base.path
     adapter_dir = None
     if "adapted" in spec.systems:
         adapter_dir = spec.adapter or train_or_reuse_adapter(spec, task, data, model_path, run_dir, report)
         _wait_for_everyone()  # under accelerate launch, rank 0 saves the adapter the others load
+        trained_on = adapter_base_model(adapter_dir)
+        if trained_on is not None and trained_on != model_path:
+            report(f"warning: the adapter was trained on {trained_on}; --model {spec.model} is {model_path}")
     loaded = load_model(
         model_path,
         quantization=spec.quantization,
@@ -149,6 +154,7 @@ def run_benchmark(spec: RunSpec, report: Reporter = print, *, run_dir: Path | No
         adapter_dir=adapter_dir,
         wall_seconds=time.perf_counter() - started,
         kind="run" if spec.systems == ("base", "adapted") and spec.adapter is None else "eval",
+        base_model=base.manifest(),
     )
     if not is_main_process():  # every rank has every completion; one writes the run folder
         return run_dir
@@ -226,15 +232,6 @@ def train_or_reuse_adapter(
     return output_dir / "adapter"
 
 
-def resolve_model(model: str, train: SplitData) -> str:
-    """The model to load: `tiny` is built (once, cached) with its tokenizer fit on the train text."""
-    if model != "tiny":
-        return model
-    from benchmark.tiny import ensure_tiny_model
-
-    return str(ensure_tiny_model(_texts(train)))
-
-
 def _manifest_recipe(path: Path) -> str | None:
     try:
         manifest = json.loads(path.read_text(encoding="utf-8"))
@@ -305,10 +302,6 @@ def _wait_for_everyone() -> None:
         from benchmark.distributed import process_state
 
         process_state().wait_for_everyone()
-
-
-def _texts(split: SplitData) -> list[str]:
-    return [split.articles[key].text for key in sorted(split.articles)]
 
 
 def _first_articles(split: SplitData, limit: int) -> SplitData:

@@ -63,10 +63,9 @@ class TinyRecipe:
 DEFAULT_RECIPE = TinyRecipe()
 
 
-def ensure_tiny_model(
-    corpus_texts: Sequence[str] | None = None, *, recipe: TinyRecipe = DEFAULT_RECIPE
-) -> Path:
-    """Path of the cached tiny model for this recipe and text, building it first when absent."""
+def ensure_tiny_model(corpus_texts: Sequence[str] | None = None, *, recipe: TinyRecipe | None = None) -> Path:
+    """Path of the cached tiny model for this recipe (default: DEFAULT_RECIPE) and text, built when absent."""
+    recipe = recipe or DEFAULT_RECIPE
     texts = list(corpus_texts) if corpus_texts is not None else _default_corpus_texts()
     if not any(text.strip() for text in texts):
         raise ValueError("the tiny model needs some non-empty text to train on")
@@ -117,11 +116,11 @@ def quick_recipe(steps: int = 20) -> TinyRecipe:
 
 
 def _default_corpus_texts() -> list[str]:
-    """The article texts of the train split of the default data source (the sample corpus)."""
-    from benchmark.data import load_split, resolve_data_dir
+    """The train article texts of the shipped sample corpus: fixed, whatever `--data-dir` says."""
+    from benchmark.data import load_split
+    from benchmark.data.sample import materialise_sample
 
-    source = resolve_data_dir(None)
-    split = load_split(source.path, "train")
+    split = load_split(materialise_sample(), "train")
     return [split.articles[key].text for key in sorted(split.articles)]
 
 

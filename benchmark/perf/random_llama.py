@@ -103,11 +103,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmark.perf.random_llama")
     parser.add_argument("out_dir", type=Path)
     parser.add_argument("--preset", choices=sorted(PRESETS), default="60m")
-    parser.add_argument("--tokenizer", default="tiny", help="'tiny' or a model folder")
+    parser.add_argument(
+        "--tokenizer", default="tiny", help="a catalogue name ('tiny', ...) or a model folder"
+    )
     args = parser.parse_args(argv)
-    from benchmark.models import resolve_model_path
+    from benchmark.catalogue import resolve_model
 
-    source = resolve_model_path(args.tokenizer)
+    source = resolve_model(args.tokenizer).path
     path = build_random_llama(args.out_dir, PRESETS[args.preset], tokenizer_source=source)
     print(f"{path}: ~{parameter_count(PRESETS[args.preset]) / 1e6:.0f}M parameters (random weights)")
     return 0

@@ -62,8 +62,8 @@ class PerfSettings:
 
 def run_perf(settings: PerfSettings, report: Reporter) -> PerfReport:
     """Every requested comparison; data, model and machine recorded in the context."""
+    from benchmark.catalogue import resolve_model
     from benchmark.data import load_split, resolve_data_dir, validation_split
-    from benchmark.runner import resolve_model
 
     started = time.perf_counter()
     load_at_start = os.getloadavg()
@@ -73,9 +73,9 @@ def run_perf(settings: PerfSettings, report: Reporter) -> PerfReport:
     report(f"data: {data_note}")
     train, _validation = validation_split(load_split(source.path, "train"))
     dev = load_split(source.path, "dev")
-    report(f"model: {settings.model} (building the tiny model first if it is not cached)")
+    report(f"model: {settings.model} (building or converting it first if it is not cached)")
     model_started = time.perf_counter()
-    model_path = resolve_model(settings.model, train)
+    model_path = resolve_model(settings.model, report=report).path
     model_seconds = round(time.perf_counter() - model_started, 1)
     rows: list[PerfRow] = []
     steps: dict[str, Callable[[], list[PerfRow]]] = {

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from benchmark.errors import UserError
-from benchmark.models import adapter_hash, load_model, resolve_model_path, use_left_padding
+from benchmark.models import adapter_hash, load_model, use_left_padding
 from tests.benchmark.tiny_helpers import tiny_model_path
 
 
@@ -28,12 +28,6 @@ def test_load_tiny_4bit_applies_the_avx512_bf16_fix() -> None:
     assert len(layers) == 7 * loaded.model.config.num_hidden_layers  # q k v o gate up down
     assert all(layer.support_avx512bf16_for_cpu is False for layer in layers)
     assert layers[0].weight.quant_state.quant_type == "nf4"
-
-
-def test_tiny_resolves_to_the_built_model(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setattr("benchmark.tiny.ensure_tiny_model", lambda: tmp_path / "built")
-    assert resolve_model_path("tiny") == str(tmp_path / "built")
-    assert resolve_model_path("meta-llama/Llama-2-7b-hf") == "meta-llama/Llama-2-7b-hf"
 
 
 def test_missing_hub_model_offline_is_one_clear_line(monkeypatch: pytest.MonkeyPatch) -> None:

