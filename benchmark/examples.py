@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import math
+import random
+from collections.abc import Sequence
 from pathlib import Path
 
 from benchmark.train import TrainExample
 from benchmark.types import SplitData
+
+EMPTY_ANSWER = "{}"
 
 
 def build_train_examples(
@@ -44,4 +49,26 @@ def split_examples(
     items = build_eval_items(
         get_task(task_name), split, window_chars=window_chars, variant=variant, tokenizer=tokenizer
     )
-    return [TrainExample(item.prompt, item.target or "{}") for item in items]
+    return [TrainExample(item.prompt, item.target or EMPTY_ANSWER) for item in items]
+
+
+def select_windows(
+    examples: Sequence[TrainExample], *, max_empty_share: float, max_windows: int, seed: int
+) -> list[TrainExample]:
+    """A deterministic sub-sample, in the original order: empty answers capped to a share, then a count.
+
+    `max_empty_share` s keeps every window with an answer and at most s / (1 - s) empty windows per
+    answered one (all when s = 1); `max_windows` (-1: all) then keeps that many of the result.
+    """
+    rng = random.Random(seed)
+    empty = [i for i, example in enumerate(examples) if example.completion == EMPTY_ANSWER]
+    if max_empty_share < 1.0:
+        answered = len(examples) - len(empty)
+        allowed = math.floor(max_empty_share * answered / (1.0 - max_empty_share) + 1e-9)
+        if allowed < len(empty):
+            dropped = set(empty) - set(rng.sample(empty, allowed))
+            examples = [example for i, example in enumerate(examples) if i not in dropped]
+    if 0 < max_windows < len(examples):
+        kept = sorted(rng.sample(range(len(examples)), max_windows))
+        examples = [examples[i] for i in kept]
+    return list(examples)

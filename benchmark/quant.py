@@ -6,6 +6,21 @@ from typing import Any, Literal
 
 Quantization = Literal["4bit", "8bit", "none"]
 QUANTIZATIONS: tuple[Quantization, ...] = ("4bit", "8bit", "none")
+QUANTIZATION_CHOICES: tuple[str, ...] = ("auto", *QUANTIZATIONS)
+
+
+def resolve_quantization(choice: str) -> Quantization:
+    """`auto` -> 4-bit nf4 (QLoRA) on CUDA, none on CPU, where bitsandbytes 4-bit is far slower
+    (measured: README, "Which path runs where"); an explicit choice passes through."""
+    if choice != "auto":
+        if choice not in QUANTIZATIONS:
+            raise ValueError(
+                f"unknown quantization {choice!r}; choose one of {', '.join(QUANTIZATION_CHOICES)}"
+            )
+        return choice
+    import torch
+
+    return "4bit" if torch.cuda.is_available() else "none"
 
 
 def compute_dtype_name(device_type: str) -> str:

@@ -67,6 +67,18 @@ def train_adapter(
     trust_remote_code: bool = False,
 ) -> TrainResult:
     """Train one LoRA adapter on `examples`, evaluating on `eval_examples`; see the module docstring."""
+    from benchmark.examples import select_windows
+
+    available = (len(examples), len(eval_examples))
+    examples = select_windows(
+        examples,
+        max_empty_share=config.max_empty_share,
+        max_windows=config.max_train_windows,
+        seed=config.seed,
+    )
+    eval_examples = select_windows(
+        eval_examples, max_empty_share=1.0, max_windows=config.max_eval_windows, seed=config.seed
+    )
     if not examples:
         raise UserError("no training examples: the task has no training windows in this data")
     started = time.perf_counter()
@@ -190,6 +202,8 @@ def train_adapter(
             "eval_hash": examples_hash(eval_examples),
             "n_train": len(examples),
             "n_eval": len(eval_examples),
+            "n_train_available": available[0],
+            "n_eval_available": available[1],
         },
         "hyperparameters": config.to_dict(),
         "config_hash": config.config_hash(),

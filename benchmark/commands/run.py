@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from benchmark.commands.train import add_train_flags, train_config_from_args
+from benchmark.commands.train import add_model_flags, add_train_flags, train_config_from_args
 from benchmark.techniques import SLUGS
 
 
@@ -39,16 +39,12 @@ def register(subparsers: Any) -> None:
 
 
 def _add_common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--model", default="tiny", help="hub id, local folder, or 'tiny' (offline default)")
-    parser.add_argument("--quantization", choices=("4bit", "8bit", "none"), default="4bit")
+    add_model_flags(parser)
     parser.add_argument("--trust-remote-code", action="store_true", help="allow model code from the hub")
     parser.add_argument(
         "--data-dir", help="PTC release folder (default: $PTC_DATA_DIR, else the sample corpus)"
     )
     parser.add_argument("--split", default="dev", choices=("dev", "validation"), help="evaluation split")
-    parser.add_argument(
-        "--variant", default="instruction", choices=("instruction", "chat"), help="prompt variant"
-    )
     parser.add_argument("--window-chars", type=int, default=1200, help="window budget in characters")
     parser.add_argument("--runs-dir", type=Path, default=Path("runs"), help="where run folders go")
     parser.add_argument("--batch-size", type=int, default=8, help="generation batch size")
@@ -80,17 +76,20 @@ def eval_command(args: argparse.Namespace) -> int:
 
 
 def _run_one(args: argparse.Namespace, task: str, *, systems: tuple[str, ...], adapter: Path | None) -> None:
+    from benchmark.catalogue import check_model_available, default_prompt_variant
     from benchmark.console import print_run_summary, status_printer
+    from benchmark.quant import resolve_quantization
     from benchmark.runner import RunSpec, is_main_process, run_benchmark
     from tasks import get_task
 
     get_task(task)  # unknown task -> error before anything heavy
+    check_model_available(args.model)
     spec = RunSpec(
         task=task,
         model=args.model,
-        quantization=args.quantization,
+        quantization=resolve_quantization(args.quantization),
         split=args.split,
-        variant=args.variant,
+        variant=args.variant or default_prompt_variant(args.model),
         window_chars=args.window_chars,
         data_dir=args.data_dir,
         runs_dir=args.runs_dir,

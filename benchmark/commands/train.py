@@ -18,6 +18,9 @@ TRAIN_FLAGS = {  # flag dest -> TrainConfig field
     "max_steps": "max_steps",
     "max_seq_length": "max_seq_length",
     "train_seed": "seed",
+    "max_empty_share": "max_empty_share",
+    "max_train_windows": "max_train_windows",
+    "max_eval_windows": "max_eval_windows",
 }
 
 
@@ -30,14 +33,10 @@ def register(subparsers: Any) -> None:
         "evaluating on the validation part of train; resumes from the last checkpoint in OUTPUT.",
     )
     parser.add_argument("--task", required=True, help="task name (see `bench tasks`)")
-    parser.add_argument("--model", default="tiny", help="hub id, local folder, or 'tiny' (offline default)")
-    parser.add_argument("--quantization", choices=("4bit", "8bit", "none"), default="4bit")
+    add_model_flags(parser)
     parser.add_argument("--trust-remote-code", action="store_true", help="allow model code from the hub")
     parser.add_argument(
         "--data-dir", help="PTC release folder (default: $PTC_DATA_DIR, else the sample corpus)"
-    )
-    parser.add_argument(
-        "--variant", default="instruction", choices=("instruction", "chat"), help="prompt variant"
     )
     parser.add_argument("--window-chars", type=int, default=1200, help="window budget in characters")
     parser.add_argument("--output", type=Path, help="output folder (default: runs/train-<task>)")
@@ -45,6 +44,29 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     add_train_flags(parser)
     parser.set_defaults(handler=run)
+
+
+def add_model_flags(parser: argparse.ArgumentParser) -> None:
+    """--model, --quantization and --variant, shared by `bench train`, `run` and `eval`."""
+    from benchmark.catalogue import DEFAULT_MODEL, MODEL_NAMES
+
+    parser.add_argument(
+        "--model",
+        default=DEFAULT_MODEL,
+        help=f"a catalogue name ({', '.join(MODEL_NAMES)}; see `bench models`), a local folder or a hub id "
+        f"(default: {DEFAULT_MODEL})",
+    )
+    parser.add_argument(
+        "--quantization",
+        choices=("auto", "4bit", "8bit", "none"),
+        default="auto",
+        help="auto: 4-bit nf4 QLoRA on CUDA, none (full-precision LoRA) on CPU, where 4-bit is far slower",
+    )
+    parser.add_argument(
+        "--variant",
+        choices=("instruction", "chat"),
+        help="prompt variant (default: chat for the catalogue's instruct models, else instruction)",
+    )
 
 
 def add_train_flags(parser: argparse.ArgumentParser) -> None:
@@ -61,6 +83,17 @@ def add_train_flags(parser: argparse.ArgumentParser) -> None:
     flags.add_argument("--max-steps", type=int, help="stop after this many optimiser steps")
     flags.add_argument("--max-seq-length", type=int)
     flags.add_argument("--train-seed", dest="train_seed", type=int, help="training seed")
+    flags.add_argument(
+        "--max-empty-share", type=float, help="at most this share of training windows answer {} (1: all)"
+    )
+    flags.add_argument(
+        "--max-train-windows", type=int, help="train on a deterministic sub-sample of this many windows"
+    )
+    flags.add_argument(
+        "--max-eval-windows",
+        type=int,
+        help="validation windows for the eval loss (a deterministic sub-sample)",
+    )
 
 
 def train_config_from_args(args: argparse.Namespace) -> Any:
@@ -73,40 +106,40 @@ def train_config_from_args(args: argparse.Namespace) -> Any:
 
 def run(args: argparse.Namespace) -> int:
     """Handler of `bench train`: examples -> train_adapter -> one summary line."""
-    from benchmark.data import load_split, resolve_data_dir
+    from benchmark.catalogue import check_model_available, default_prompt_variant
+    from benchmark.data import resolve_data_dir
     from benchmark.examples import build_train_examples
+    from benchmark.quant import resolve_quantization
     from tasks import get_task
 
     task = get_task(args.task)  # unknown task -> error before anything heavy
+    check_model_available(args.model)
+    variant = args.variant or default_prompt_variant(args.model)
     config = train_config_from_args(args)
+    quantization = resolve_quantization(args.quantization)
     source = resolve_data_dir(args.data_dir)
     if source.notice:
         print(source.notice)
-    model_path = args.model
-    if args.model == "tiny":
-        from benchmark.tiny import ensure_tiny_model
+    from benchmark.catalogue import resolve_model
 
-        train_split = load_split(source.path, "train")
-        model_path = str(
-            ensure_tiny_model([train_split.articles[k].text for k in sorted(train_split.articles)])
-        )
+    model_path = resolve_model(args.model, report=print).path
     tokenizer = None
-    if args.variant == "chat":
+    if variant == "chat":
         from benchmark.models import load_tokenizer
 
         tokenizer = load_tokenizer(model_path, trust_remote_code=args.trust_remote_code)
     train, validation = build_train_examples(
-        task.name, source.path, args.window_chars, args.variant, tokenizer=tokenizer
+        task.name, source.path, args.window_chars, variant, tokenizer=tokenizer
     )
     output = args.output or Path("runs") / f"train-{task.name}"
-    print(f"training a {args.quantization} LoRA adapter for {task.name} on {len(train)} windows -> {output}")
+    print(f"training a {quantization} LoRA adapter for {task.name} on {len(train)} windows -> {output}")
     from benchmark.train import train_adapter
 
     result = train_adapter(
         train,
         validation,
         model_id=model_path,
-        quantization=args.quantization,
+        quantization=quantization,
         config=config,
         output_dir=output,
         resume=not args.no_resume,
@@ -114,7 +147,7 @@ def run(args: argparse.Namespace) -> int:
         extra={
             "task": task.name,
             "model": args.model,
-            "variant": args.variant,
+            "variant": variant,
             "window_chars": args.window_chars,
         },
         trust_remote_code=args.trust_remote_code,

@@ -70,3 +70,24 @@ def test_config_hash_changes_with_any_setting() -> None:
     assert TrainConfig().config_hash() == TrainConfig().config_hash()
     assert TrainConfig().config_hash() != TrainConfig(lora_r=8).config_hash()
     assert TrainConfig(target_modules=("q_proj",)).to_dict()["target_modules"] == ["q_proj"]
+
+
+def test_model_presets_apply_without_a_file_and_flags_win(tmp_path: Path) -> None:
+    smol = load_train_config(None, {"epochs": 4}, model="smollm2-135m")
+    assert smol.learning_rate == 1e-3 and smol.per_device_batch_size == 1
+    assert smol.max_empty_share == 0.3 and smol.epochs == 4.0
+    assert load_train_config(None, {}, model="tiny").learning_rate == 3e-3
+    assert load_train_config(None, {}, model="some/hub-model") == TrainConfig()
+    path = tmp_path / "train.toml"
+    path.write_text("[train]\nlora_r = 8\n")
+    assert (
+        load_train_config(path, {}, model="smollm2-135m").learning_rate == 2e-4
+    )  # a file replaces the preset
+
+
+@pytest.mark.parametrize(
+    ("field", "value"), [("max_empty_share", 1.5), ("max_train_windows", 0), ("max_eval_windows", -2)]
+)
+def test_sub_sampling_settings_are_checked(field: str, value: float) -> None:
+    with pytest.raises(UserError, match=field):
+        TrainConfig(**{field: value})  # type: ignore[arg-type]
