@@ -133,6 +133,9 @@ def _read_config_file(path: Path) -> dict[str, object]:
         raise
     if not isinstance(data, dict):
         raise UserError(f"{path}: expected a mapping of settings at the top level")
+    others = sorted(str(key) for key in data if key != "train")
+    if "train" in data and others:
+        raise UserError(f"{path}: unknown table or key {others[0]!r} beside [train]; only [train] is read")
     section = data.get("train", data)
     if not isinstance(section, dict):
         raise UserError(f"{path}: the [train] section must be a table of settings")

@@ -7,6 +7,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+from benchmark.commands._options import positive_float, positive_int
+
 TRAIN_FLAGS = {  # flag dest -> TrainConfig field
     "epochs": "epochs",
     "lr": "learning_rate",
@@ -39,7 +41,7 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--variant", default="instruction", choices=("instruction", "chat"), help="prompt variant"
     )
-    parser.add_argument("--window-chars", type=int, default=1200, help="window budget in characters")
+    parser.add_argument("--window-chars", type=positive_int, default=1200, help="window budget in characters")
     parser.add_argument("--output", type=Path, help="output folder (default: runs/train-<task>)")
     parser.add_argument("--no-resume", action="store_true", help="ignore checkpoints already in OUTPUT")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -51,15 +53,15 @@ def add_train_flags(parser: argparse.ArgumentParser) -> None:
     """The hyper-parameter flags shared by `bench train` and `bench run`."""
     flags = parser.add_argument_group("hyper-parameters (override the config file)")
     flags.add_argument("--config", type=Path, help="training config file (TOML or YAML)")
-    flags.add_argument("--epochs", type=float)
-    flags.add_argument("--lr", type=float, help="learning rate")
-    flags.add_argument("--lora-r", type=int)
-    flags.add_argument("--lora-alpha", type=int)
+    flags.add_argument("--epochs", type=positive_float)
+    flags.add_argument("--lr", type=positive_float, help="learning rate")
+    flags.add_argument("--lora-r", type=positive_int)
+    flags.add_argument("--lora-alpha", type=positive_int)
     flags.add_argument("--lora-dropout", type=float)
-    flags.add_argument("--train-batch-size", type=int, help="per-device batch size")
-    flags.add_argument("--grad-accum", type=int, help="gradient accumulation steps")
-    flags.add_argument("--max-steps", type=int, help="stop after this many optimiser steps")
-    flags.add_argument("--max-seq-length", type=int)
+    flags.add_argument("--train-batch-size", type=positive_int, help="per-device batch size")
+    flags.add_argument("--grad-accum", type=positive_int, help="gradient accumulation steps")
+    flags.add_argument("--max-steps", type=positive_int, help="stop after this many optimiser steps")
+    flags.add_argument("--max-seq-length", type=positive_int)
     flags.add_argument("--train-seed", dest="train_seed", type=int, help="training seed")
 
 
@@ -75,9 +77,11 @@ def run(args: argparse.Namespace) -> int:
     """Handler of `bench train`: examples -> train_adapter -> one summary line."""
     from benchmark.data import load_split, resolve_data_dir
     from benchmark.examples import build_train_examples
+    from benchmark.preflight import check_model_reference
     from tasks import get_task
 
     task = get_task(args.task)  # unknown task -> error before anything heavy
+    check_model_reference(args.model)
     config = train_config_from_args(args)
     source = resolve_data_dir(args.data_dir)
     if source.notice:
