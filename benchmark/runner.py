@@ -157,8 +157,12 @@ def run_benchmark(spec: RunSpec, report: Reporter = print, *, run_dir: Path | No
     return run_dir
 
 
-def run_cross_evaluation(job: CrossEvalJob) -> Path:
-    """`bench compare`: evaluate one run's adapter on another task, same model, data and settings."""
+def run_cross_evaluation(job: CrossEvalJob, *, trust_remote_code: bool = False) -> Path:
+    """`bench compare`: evaluate one run's adapter on another task, same model, data and settings.
+
+    The settings come from the source run's manifest, except `trust_remote_code`: a value read
+    from a file never enables running a model's code; only the caller's own flag does.
+    """
     manifest = json.loads((job.source_run_dir / "manifest.json").read_text(encoding="utf-8"))
     identity = manifest["identity"]
     spec = RunSpec(
@@ -178,7 +182,7 @@ def run_cross_evaluation(job: CrossEvalJob) -> Path:
         iterations=identity["iterations"],
         seed=identity["seed"],
         limit_articles=identity["limit_articles"],
-        trust_remote_code=identity["trust_remote_code"],
+        trust_remote_code=trust_remote_code,
         systems=("adapted",),
         adapter=job.adapter_dir,
     )
