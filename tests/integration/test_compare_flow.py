@@ -1,4 +1,4 @@
-"""The README's comparison flow from the user's working directory: two `bench run`, then `bench compare runs`."""
+"""The README's comparison flow from the user's cwd: two `bench run`, then `bench compare runs`."""
 
 from __future__ import annotations
 
