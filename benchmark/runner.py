@@ -89,7 +89,11 @@ def prepare_data(spec: RunSpec, report: Reporter) -> PreparedData:
     if not evaluation.has_gold:
         raise_user(f"split {spec.split!r} has no gold labels to score against; use dev or validation")
     if spec.limit_articles is not None:
+        if spec.limit_articles < 1:
+            raise_user(f"--limit-articles must be at least 1, got {spec.limit_articles}")
         evaluation = _first_articles(evaluation, spec.limit_articles)
+    if not evaluation.articles:
+        raise_user(f"split {spec.split!r} of {source.path} has no articles to evaluate on")
     digest = stable_hash([split_hash(train), split_hash(validation), split_hash(evaluation)])
     return PreparedData(source.path, source.is_sample, train, validation, evaluation, digest)
 
@@ -122,6 +126,8 @@ def run_benchmark(spec: RunSpec, report: Reporter = print, *, run_dir: Path | No
         variant=spec.variant,
         tokenizer=loaded.tokenizer,
     )
+    if not items:
+        raise_user(f"no evaluation windows: the {spec.split} articles of {data.source_dir} are empty")
     report(f"{len(items)} prompts on {len(data.evaluation.articles)} {spec.split} articles")
     outcomes: dict[str, SystemOutcome] = {}
     completions: dict[str, list[str]] = {}
