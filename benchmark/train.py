@@ -21,6 +21,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
+from benchmark.checkpoints import last_complete_checkpoint
 from benchmark.errors import UserError
 from benchmark.quant import Quantization
 from benchmark.train_config import TrainConfig
@@ -75,7 +76,6 @@ def train_adapter(
     from datasets import Dataset
     from peft import LoraConfig, prepare_model_for_kbit_training
     from transformers import EarlyStoppingCallback, set_seed
-    from transformers.trainer_utils import get_last_checkpoint
     from trl import SFTConfig, SFTTrainer
 
     from benchmark.models import load_model
@@ -170,7 +170,7 @@ def train_adapter(
         disable_cpu_weight_repacking(trainer.model)
 
     # --- train ---------------------------------------------------------------------------------
-    last = get_last_checkpoint(str(checkpoints)) if resume and checkpoints.is_dir() else None
+    last = last_complete_checkpoint(checkpoints, _report) if resume else None
     outcome = trainer.train(resume_from_checkpoint=last)
     eval_loss = trainer.evaluate()["eval_loss"] if evaluating else None
 
@@ -278,6 +278,10 @@ def _peak_memory(cuda: bool) -> dict[str, int | str]:
         return {"kind": "cuda_max_allocated", "bytes": int(torch.cuda.max_memory_allocated())}
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return {"kind": "cpu_peak_rss", "bytes": int(rss if sys.platform == "darwin" else rss * 1024)}
+
+
+def _report(message: str) -> None:
+    print(message, file=sys.stderr)
 
 
 def _quiet_libraries() -> None:
