@@ -104,6 +104,18 @@ def run_benchmark(spec: RunSpec, report: Reporter = print, *, run_dir: Path | No
     task = get_task(spec.task)
     data = prepare_data(spec, report)
     run_dir = run_dir or spec.runs_dir / run_id(spec, data.data_hash)
+    if not is_main_process():  # rank 0 holds the lock for the whole launch
+        return _run_in_folder(spec, task, data, run_dir, report, started)
+    from benchmark.run_lock import run_folder_lock
+
+    with run_folder_lock(run_dir):
+        return _run_in_folder(spec, task, data, run_dir, report, started)
+
+
+def _run_in_folder(
+    spec: RunSpec, task: Task, data: PreparedData, run_dir: Path, report: Reporter, started: float
+) -> Path:
+    """Adapter, completions, scores and files of a run whose folder this process owns."""
     run_dir.mkdir(parents=True, exist_ok=True)
     report(f"run folder: {run_dir}")
 
