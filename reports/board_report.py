@@ -15,7 +15,7 @@ from reports.html_page import page
 from reports.leaderboard import leaderboard_pivot, leaderboard_table
 from reports.metric_names import higher_is_better
 from reports.records import RunResults
-from reports.render import to_html_table, to_markdown, write_csv
+from reports.render import markdown_text, to_html_table, to_markdown, write_csv
 from reports.results import UnreadableRun
 from reports.selection import ExcludedRun, select_comparable, short_hash
 
@@ -162,7 +162,10 @@ def comparison_markdown(comparison: Comparison, heatmap: str | None = None) -> s
     ]
     if comparison.missing:
         lines += ["## Missing cross-evaluations", ""]
-        lines += [f"- {job.adapter_task} adapter on {job.eval_task}" for job in comparison.missing] + [""]
+        lines += [
+            f"- {markdown_text(job.adapter_task)} adapter on {markdown_text(job.eval_task)}"
+            for job in comparison.missing
+        ] + [""]
     if len(comparison.excluded.index):
         lines += ["## Not compared", "", to_markdown(comparison.excluded)]
     if heatmap:

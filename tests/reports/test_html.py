@@ -89,3 +89,25 @@ def test_highlight_escapes_and_titles() -> None:
         '<mark class="both" title="gold: Doubt; predicted: Slogans">b</mark>'
         '<mark class="pred" title="predicted: Slogans">&amp;c</mark>&gt;d'
     )
+
+
+def test_huge_completion_is_folded_behind_details(run_dir: Path) -> None:
+    from dataclasses import replace
+
+    from reports.sample_browser import COMPLETION_PREVIEW_CHARS, completion_html
+
+    huge = "{" + "x" * 300_000 + "<b>"
+    folded = completion_html(huge)
+    shown, hidden = folded.split("<details>")
+    assert len(shown) < COMPLETION_PREVIEW_CHARS + 100 and shown.endswith("…</pre>")
+    assert "show all 300,004 characters" in hidden and "&lt;b&gt;" in hidden
+    assert completion_html("{}") == "<pre>{}</pre>"
+    samples = load_samples(run_dir)
+    page = _parse(render_html(load_results(run_dir), [replace(samples[0], completion=huge), *samples[1:]]))
+    assert page.tags.count("details") >= 2 and "b" not in page.tags
+
+
+def test_plot_never_overflows_its_column() -> None:
+    from reports.html_page import STYLE
+
+    assert "img { max-width: 100%; height: auto; }" in STYLE
