@@ -109,7 +109,6 @@ def test_adapter_hash_covers_weights_and_config(tmp_path: Path) -> None:
         adapter_hash(tmp_path / "empty")
 
 
-
 def test_a_tokenizer_that_cannot_be_found_is_one_user_error(tmp_path: Path) -> None:
     from benchmark.models import load_tokenizer
 
