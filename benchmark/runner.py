@@ -98,33 +98,48 @@ def prepare_data(spec: RunSpec, report: Reporter) -> PreparedData:
     return PreparedData(source.path, source.is_sample, train, validation, evaluation, digest)
 
 
-def run_benchmark(spec: RunSpec, report: Reporter = print, *, run_dir: Path | None = None) -> Path:
-    """Run the whole job and return the run folder (default: runs_dir / run_id)."""
+def run_benchmark(
+    spec: RunSpec, report: Reporter = print, *, run_dir: Path | None = None, verbose: bool = False
+) -> Path:
+    """Run the whole job and return the run folder (default: runs_dir / run_id).
+
+    Library warnings, log records and progress bars go to `<run folder>/run.log` (and to the
+    console too when `verbose`); the console keeps our status lines and progress displays.
+    """
     started = time.perf_counter()
     task = get_task(spec.task)
     data = prepare_data(spec, report)
     run_dir = run_dir or spec.runs_dir / run_id(spec, data.data_hash)
-    if not is_main_process():  # rank 0 holds the lock for the whole launch
-        return _run_in_folder(spec, task, data, run_dir, report, started)
     from benchmark.run_lock import run_folder_lock
+    from benchmark.run_log import library_output_to_log
 
-    with run_folder_lock(run_dir):
-        return _run_in_folder(spec, task, data, run_dir, report, started)
+    if not is_main_process():  # rank 0 holds the lock and writes run.log for the whole launch
+        return _run_in_folder(spec, task, data, run_dir, report, started, verbose)
+    with run_folder_lock(run_dir), library_output_to_log(run_dir, verbose=verbose):
+        return _run_in_folder(spec, task, data, run_dir, report, started, verbose)
 
 
 def _run_in_folder(
-    spec: RunSpec, task: Task, data: PreparedData, run_dir: Path, report: Reporter, started: float
+    spec: RunSpec,
+    task: Task,
+    data: PreparedData,
+    run_dir: Path,
+    report: Reporter,
+    started: float,
+    verbose: bool,
 ) -> Path:
     """Adapter, completions, scores and files of a run whose folder this process owns."""
     run_dir.mkdir(parents=True, exist_ok=True)
-    report(f"run folder: {run_dir}")
+    report(f"run folder: {run_dir}" + ("" if verbose else " (library output in run.log)"))
 
     from benchmark.models import adapter_hash, load_model
 
     model_path = resolve_model(spec.model, data.train)
     adapter_dir = None
     if "adapted" in spec.systems:
-        adapter_dir = spec.adapter or train_or_reuse_adapter(spec, task, data, model_path, run_dir, report)
+        adapter_dir = spec.adapter or train_or_reuse_adapter(
+            spec, task, data, model_path, run_dir, report, verbose=verbose
+        )
         _wait_for_everyone()  # under accelerate launch, rank 0 saves the adapter the others load
     loaded = load_model(
         model_path,
@@ -208,11 +223,19 @@ def run_cross_evaluation(job: CrossEvalJob, *, trust_remote_code: bool = False) 
 
 
 def train_or_reuse_adapter(
-    spec: RunSpec, task: Task, data: PreparedData, model_path: str, run_dir: Path, report: Reporter
+    spec: RunSpec,
+    task: Task,
+    data: PreparedData,
+    model_path: str,
+    run_dir: Path,
+    report: Reporter,
+    *,
+    verbose: bool = False,
 ) -> Path:
     """Train the task's adapter into the run folder, unless a finished one with this recipe exists."""
     from benchmark.models import load_tokenizer
     from benchmark.train import train_adapter
+    from benchmark.train_display import training_display
 
     tokenizer = load_tokenizer(model_path) if spec.variant == "chat" else None
     train_examples = split_examples(
@@ -243,6 +266,8 @@ def train_or_reuse_adapter(
         quantization=spec.quantization,
         config=spec.train,
         output_dir=output_dir,
+        progress=verbose,  # the trainer's own bars and log lines only with --verbose
+        callbacks=() if verbose else (training_display(),),
         extra={"task": task.name, "recipe_hash": recipe, "model": spec.model},
     )
     return output_dir / "adapter"

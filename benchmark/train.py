@@ -62,6 +62,7 @@ def train_adapter(
     output_dir: Path,
     resume: bool = True,
     progress: bool = True,
+    callbacks: Sequence[Any] = (),
     extra: Mapping[str, object] | None = None,
     device: str = "auto",
     revision: str | None = None,
@@ -150,7 +151,10 @@ def train_adapter(
         ddp_find_unused_parameters=False,
         dataset_num_proc=None,
     )
-    callbacks: list[Any] = [EarlyStoppingCallback(config.early_stopping_patience)] if evaluating else []
+    trainer_callbacks: list[Any] = (
+        [EarlyStoppingCallback(config.early_stopping_patience)] if evaluating else []
+    )
+    trainer_callbacks += list(callbacks)
     trainer = SFTTrainer(
         model=model,
         args=args,
@@ -158,7 +162,7 @@ def train_adapter(
         eval_dataset=eval_data if evaluating else None,
         processing_class=tokenizer,
         peft_config=lora,
-        callbacks=callbacks,
+        callbacks=trainer_callbacks,
     )
     if not progress:
         from transformers.trainer_callback import PrinterCallback

@@ -66,6 +66,11 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--limit-articles", type=positive_int, help="evaluate on the first N articles only")
     parser.add_argument("--no-cache", action="store_true", help="regenerate even when completions are cached")
+    parser.add_argument(
+        "--verbose",
+        action="store_true",
+        help="also show library warnings and progress bars (always in run.log)",
+    )
 
 
 def run_command(args: argparse.Namespace) -> int:
@@ -125,6 +130,6 @@ def _run_one(args: argparse.Namespace, task: str, *, systems: tuple[str, ...], a
         systems=systems,
         adapter=adapter,
     )
-    run_dir = run_benchmark(spec, report=status_printer())
+    run_dir = run_benchmark(spec, report=status_printer(), verbose=args.verbose)
     if is_main_process():
         print_run_summary(run_dir)
