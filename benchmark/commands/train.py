@@ -45,6 +45,11 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--output", type=Path, help="output folder (default: runs/train-<task>)")
     parser.add_argument("--no-resume", action="store_true", help="ignore checkpoints already in OUTPUT")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    parser.add_argument(
+        "--verbose",
+        action="store_true",
+        help="also show library warnings and bars (in OUTPUT/run.log anyway)",
+    )
     add_train_flags(parser)
     parser.set_defaults(handler=run)
 
@@ -104,25 +109,29 @@ def run(args: argparse.Namespace) -> int:
     )
     output = args.output or Path("runs") / f"train-{task.name}"
     print(f"training a {args.quantization} LoRA adapter for {task.name} on {len(train)} windows -> {output}")
+    from benchmark.run_log import library_output_to_log
     from benchmark.train import train_adapter
+    from benchmark.train_display import training_display
 
-    result = train_adapter(
-        train,
-        validation,
-        model_id=model_path,
-        quantization=args.quantization,
-        config=config,
-        output_dir=output,
-        resume=not args.no_resume,
-        progress=not args.quiet,
-        extra={
-            "task": task.name,
-            "model": args.model,
-            "variant": args.variant,
-            "window_chars": args.window_chars,
-        },
-        trust_remote_code=args.trust_remote_code,
-    )
+    with library_output_to_log(output, verbose=args.verbose):
+        result = train_adapter(
+            train,
+            validation,
+            model_id=model_path,
+            quantization=args.quantization,
+            config=config,
+            output_dir=output,
+            resume=not args.no_resume,
+            progress=args.verbose and not args.quiet,
+            callbacks=() if args.verbose or args.quiet else (training_display(),),
+            extra={
+                "task": task.name,
+                "model": args.model,
+                "variant": args.variant,
+                "window_chars": args.window_chars,
+            },
+            trust_remote_code=args.trust_remote_code,
+        )
     summary = {
         "adapter": str(result.adapter_dir),
         "steps": result.global_step,
