@@ -46,8 +46,9 @@ def training_display() -> Any:
         def on_log(self, args: Any, state: Any, control: Any, logs: Any = None, **kwargs: Any) -> None:
             if self.progress is None or not logs:
                 return
-            if "loss" in logs:
-                self.losses["loss"] = f"{logs['loss']:.3f}"
+            for key in ("loss", "train_loss"):  # the last logged step, or the mean over the run at the end
+                if key in logs:
+                    self.losses["loss"] = f"{logs[key]:.3f}"
             if "eval_loss" in logs:
                 self.losses["eval"] = f"{logs['eval_loss']:.3f}"
             self.progress.update(self.task, loss=self.losses["loss"], eval=self.losses["eval"])

@@ -57,3 +57,22 @@ def test_verdict_says_who_wins_or_that_there_is_no_significant_difference() -> N
         "no significant difference between adapted and base on SI F1 (+0.30, 95% CI +0.25..+0.35, p = 0.400)"
     )
     assert verdict(results_from_dict(fake_runs.results_dict(base_f1=None))) is None
+
+
+def test_training_display_follows_steps_and_losses(capsys: pytest.CaptureFixture[str]) -> None:
+    from types import SimpleNamespace
+
+    from benchmark.train_display import training_display
+
+    display = training_display()
+    state = SimpleNamespace(is_world_process_zero=True, max_steps=4, global_step=0)
+    display.on_train_begin(None, state, None)
+    for step in range(1, 5):
+        state.global_step = step
+        display.on_step_end(None, state, None)
+    display.on_log(None, state, None, logs={"eval_loss": 1.25})
+    display.on_log(None, state, None, logs={"train_loss": 2.5})
+    assert display.losses == {"loss": "2.500", "eval": "1.250"}
+    display.on_train_end(None, state, None)
+    assert display.progress is None
+    assert "4/4 steps · loss 2.500 · eval loss 1.250" in capsys.readouterr().err
