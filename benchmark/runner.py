@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from benchmark.data import load_split, resolve_data_dir, validation_split
 from benchmark.evaluate import AlignPolicy, EvalItem, SystemOutcome, build_eval_items, evaluate_completions
@@ -196,9 +196,20 @@ def run_cross_evaluation(job: CrossEvalJob, *, trust_remote_code: bool = False) 
     The settings come from the source run's manifest, except `trust_remote_code`: a value read
     from a file never enables running a model's code; only the caller's own flag does.
     """
-    manifest = json.loads((job.source_run_dir / "manifest.json").read_text(encoding="utf-8"))
+    manifest = _read_manifest(job.source_run_dir / "manifest.json")
     identity = manifest["identity"]
-    spec = RunSpec(
+    try:
+        spec = _cross_eval_spec(job, manifest, identity, trust_remote_code)
+    except KeyError as missing:
+        raise_user(f"{job.source_run_dir / 'manifest.json'}: the run's identity has no {missing}")
+    return run_benchmark(spec, report=lambda message: None, run_dir=job.out_dir)
+
+
+def _cross_eval_spec(
+    job: CrossEvalJob, manifest: dict[str, Any], identity: dict[str, Any], trust_remote_code: bool
+) -> RunSpec:
+    """The source run's settings on the job's task, with the adapter under test."""
+    return RunSpec(
         task=job.eval_task,
         model=identity["model"],
         quantization=identity["quantization"],
@@ -219,7 +230,17 @@ def run_cross_evaluation(job: CrossEvalJob, *, trust_remote_code: bool = False) 
         systems=("adapted",),
         adapter=job.adapter_dir,
     )
-    return run_benchmark(spec, report=lambda message: None, run_dir=job.out_dir)
+
+
+def _read_manifest(path: Path) -> dict[str, Any]:
+    """A run folder's manifest.json; UserError naming the file when it is missing or unreadable."""
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise_user(f"{path}: cannot read the run's manifest ({error})")
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("identity"), dict):
+        raise_user(f"{path}: not a run manifest (no identity)")
+    return manifest
 
 
 def train_or_reuse_adapter(
@@ -334,7 +355,7 @@ def run_id(spec: RunSpec, data_hash: str) -> str:
     return f"{spec.task}__{model}__{spec.variant}__{digest}"
 
 
-def raise_user(message: str) -> None:
+def raise_user(message: str) -> NoReturn:
     """Raise a UserError (kept as a function so the runner reads linearly)."""
     from benchmark.errors import UserError
 

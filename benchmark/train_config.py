@@ -127,6 +127,8 @@ def _read_config_file(path: Path) -> dict[str, object]:
             raise UserError(f"{path}: config files must end in .toml, .yaml or .yml")
     except (ValueError, ImportError) as error:  # tomllib.TOMLDecodeError is a ValueError
         raise UserError(f"{path}: cannot parse the config file: {error}") from error
+    except OSError as error:
+        raise UserError(f"{path}: cannot read: {error.strerror or error}") from None
     except Exception as error:  # yaml.YAMLError has no common base we import eagerly
         if type(error).__module__.startswith("yaml"):
             raise UserError(f"{path}: cannot parse the config file: {error}") from error

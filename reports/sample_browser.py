@@ -28,8 +28,11 @@ def article_text_lookup(data_dir: str | Path) -> TextLookup:
         for folder in sorted(root.glob("*-articles")):
             candidate = folder / f"article{article_id}.txt"
             if candidate.is_file():
-                with candidate.open(encoding="utf-8", newline="") as handle:
-                    return handle.read()
+                try:
+                    with candidate.open(encoding="utf-8", newline="") as handle:
+                        return handle.read()
+                except (OSError, UnicodeDecodeError):  # unreadable: the browser says the text is missing
+                    return None
         return None
 
     return lookup

@@ -111,3 +111,13 @@ def test_plot_never_overflows_its_column() -> None:
     from reports.html_page import STYLE
 
     assert "img { max-width: 100%; height: auto; }" in STYLE
+
+
+def test_unreadable_article_text_is_said_not_a_traceback(run_dir: Path, fake: ModuleType) -> None:
+    from reports.sample_browser import article_text_lookup
+
+    data_dir = Path(load_results(run_dir).data.dir)
+    (data_dir / "dev-articles" / f"article{fake.ARTICLE_ID}.txt").write_bytes(b"caf\xe9 au lait\n")
+    assert article_text_lookup(data_dir)(fake.ARTICLE_ID) is None
+    page_html = render_html(load_results(run_dir), load_samples(run_dir), plot=None)
+    assert "window text not available" in page_html

@@ -145,3 +145,17 @@ def test_trust_remote_code_comes_from_the_flag_never_from_a_manifest(
     shutil.rmtree(written[0])  # the cross-evaluation is missing again
     assert main(["compare", str(runs_dir), "--format", "csv", "--trust-remote-code"]) == 0
     assert [s.trust_remote_code for s in specs] == [False, True]
+
+
+def test_a_missing_or_broken_manifest_is_one_line_naming_it(
+    runs_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    manifest = runs_dir / "20240502-slogans" / "manifest.json"
+    manifest.write_text('{"identity": ', encoding="utf-8")
+    assert main(["compare", str(runs_dir), "--format", "csv"]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 2 and err[0].startswith("[1/1] slogans adapter on name-calling")
+    assert err[1].startswith(f"bench compare: error: {manifest}: cannot read the run's manifest")
+    manifest.write_text('{"identity": {"model": "tiny"}}', encoding="utf-8")
+    assert main(["compare", str(runs_dir), "--format", "csv"]) == 2
+    assert capsys.readouterr().err.splitlines()[-1].endswith("the run's identity has no 'quantization'")
