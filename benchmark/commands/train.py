@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -109,11 +111,14 @@ def run(args: argparse.Namespace) -> int:
     )
     output = args.output or Path("runs") / f"train-{task.name}"
     print(f"training a {args.quantization} LoRA adapter for {task.name} on {len(train)} windows -> {output}")
+    from benchmark.run_lock import run_folder_lock
     from benchmark.run_log import library_output_to_log
     from benchmark.train import train_adapter
     from benchmark.train_display import training_display
 
-    with library_output_to_log(output, verbose=args.verbose):
+    main_process = int(os.environ.get("RANK", "0")) == 0  # under accelerate launch, rank 0 holds the lock
+    lock = run_folder_lock(output) if main_process else contextlib.nullcontext()
+    with lock, library_output_to_log(output, verbose=args.verbose):
         result = train_adapter(
             train,
             validation,

@@ -62,3 +62,17 @@ def test_a_run_on_a_folder_held_by_another_process_stops_and_kill_9_frees_it(tmp
         except UserError:
             assert time.monotonic() < deadline
             time.sleep(0.05)
+
+
+def test_bench_train_on_an_output_folder_in_use_stops_with_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from benchmark.cli import main
+
+    output = tmp_path / "adapter-out"
+    with run_folder_lock(output):
+        argv = ["train", "--task", "name-calling", "--model", str(tmp_path), "--output", str(output)]
+        assert main(argv) == 2
+    err = capsys.readouterr().err.strip().splitlines()[-1]
+    assert err.startswith(f"bench train: error: {output} is in use by another bench process")
+    assert sorted(p.name for p in output.iterdir()) == [LOCK_NAME]
