@@ -68,10 +68,12 @@ def test_bench_train_on_an_output_folder_in_use_stops_with_one_line(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     from benchmark.cli import main
+    from benchmark.data.sample import materialise_sample
 
     output = tmp_path / "adapter-out"
     with run_folder_lock(output):
         argv = ["train", "--task", "name-calling", "--model", str(tmp_path), "--output", str(output)]
+        argv += ["--data-dir", str(materialise_sample())]  # never the real corpus from PTC_DATA_DIR
         assert main(argv) == 2
     err = capsys.readouterr().err.strip().splitlines()[-1]
     assert err.startswith(f"bench train: error: {output} is in use by another bench process")
