@@ -34,7 +34,7 @@ def status_printer() -> Callable[[str], None]:
     console = Console(stderr=True)
 
     def report(message: str) -> None:
-        console.print(f"[dim]bench:[/dim] {message}", highlight=False)
+        console.print(f"[dim]bench:[/dim] {message}", highlight=False, soft_wrap=True)  # no hard wraps
 
     return report
 
