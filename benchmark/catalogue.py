@@ -105,12 +105,28 @@ def default_prompt_variant(model: str) -> str:
 
 
 def check_model_available(model: str) -> None:
-    """Fail in one line, before any model work, when `--model` cannot be found (no conversion here)."""
+    """Fail in one line, before any model work, when `--model` cannot be found (no conversion here).
+
+    A catalogue name needs its package; `tiny` is always there; an existing folder passes; a
+    path-like string that does not exist, or (offline) an `owner/name` hub id missing from the local
+    hub cache, is refused. Other bare names are left to the loader.
+    """
     entry = CATALOGUE.get(model)
     if entry is not None:
         packaged_file(entry)
-    elif model != TINY:
-        _check_local_folder(model)
+        return
+    if model == TINY or Path(model).expanduser().exists():
+        return
+    if _looks_like_path(model):
+        raise UserError(
+            f"model folder not found: {model} (pass a catalogue name ({', '.join(MODEL_NAMES)}), "
+            "a local folder or a hub id)"
+        )
+    if "/" in model and _offline() and not _in_hub_cache(model):
+        raise UserError(
+            f"model {model!r} not found in the local Hugging Face cache (offline mode); pass a catalogue "
+            f"name ({', '.join(MODEL_NAMES)}), a local folder, or download it first (hf download {model})"
+        )
 
 
 def packaged_file(entry: PackagedModel) -> Path:
@@ -261,8 +277,28 @@ def _publish(staging: Path, target: Path) -> None:
 
 def _check_local_folder(model: str) -> None:
     """A path-looking `--model` that does not exist is an error now, not after loading libraries."""
-    if model.startswith((".", "/", "~")) and not Path(model).expanduser().exists():
+    if _looks_like_path(model) and not Path(model).expanduser().exists():
         raise UserError(
             f"model folder not found: {model} (pass a catalogue name ({', '.join(MODEL_NAMES)}), "
             "a local folder or a hub id)"
         )
+
+
+def _looks_like_path(model: str) -> bool:
+    """True for strings that cannot be a hub id: path prefixes, backslashes, two or more slashes."""
+    return model.startswith((".", "/", "~")) or "\\" in model or model.count("/") > 1 or model.endswith("/")
+
+
+def _offline() -> bool:
+    return os.environ.get("HF_HUB_OFFLINE", "").lower() in ("1", "true", "yes", "on")
+
+
+def _in_hub_cache(repo_id: str) -> bool:
+    """Whether the hub cache holds this model's config.json (no network)."""
+    try:
+        from huggingface_hub import try_to_load_from_cache
+
+        found = try_to_load_from_cache(repo_id, "config.json")
+    except (ImportError, ValueError):  # an invalid repo id is a ValueError
+        return False
+    return isinstance(found, str)

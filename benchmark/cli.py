@@ -12,14 +12,23 @@ import importlib
 import pkgutil
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from benchmark import __version__, commands
 from benchmark.errors import UserError
 
 
+class OneLineParser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line (no usage block), exit status 2."""
+
+    def error(self, message: str) -> NoReturn:
+        """Print `<prog>: error: <message>` and exit 2 (sub-parsers inherit this class)."""
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The top-level parser with every command module's sub-parser registered."""
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="bench",
         description="Benchmark LLMs, with and without QLoRA adapters, on propaganda-technique "
         "span detection (PTC, SemEval-2020 Task 11).",
@@ -37,7 +46,10 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `bench` console script."""
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as stop:  # --help, --version, or a one-line usage error
+        return stop.code if isinstance(stop.code, int) else int(stop.code is not None)
     handler = getattr(args, "handler", None)
     if handler is None:
         parser.print_help()

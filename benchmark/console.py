@@ -34,7 +34,7 @@ def status_printer() -> Callable[[str], None]:
     console = Console(stderr=True)
 
     def report(message: str) -> None:
-        console.print(f"[dim]bench:[/dim] {message}", highlight=False)
+        console.print(f"[dim]bench:[/dim] {message}", highlight=False, soft_wrap=True)  # no hard wraps
 
     return report
 
@@ -71,9 +71,27 @@ def print_run_summary(run_dir: Path) -> None:
         table.add_row(*cells)
     console = wide_console()
     console.print(table)
+    sentence = verdict(results)
+    if sentence:
+        console.print(sentence, highlight=False)
     console.print(f"run folder: {run_dir}  (bench report {run_dir})")
     if results.adapter_changes_outputs is False:
         console.print("[bold red]warning:[/bold red] the adapter did not change a single completion")
+
+
+def verdict(results: Any, metric: str = "si_f1", alpha: float = 0.05) -> str | None:
+    """One sentence on what the table means: who wins on `metric`, by how much, and how sure."""
+    comparison = results.comparison(metric)
+    if comparison is None:
+        return None
+    name = metric.replace("_", " ").upper()
+    low, high = comparison.ci
+    evidence = f"95% CI {low:+.2f}..{high:+.2f}, p = {comparison.p_value:.3f}"
+    if comparison.p_value < alpha and comparison.difference != 0:
+        winner = "adapted beats base" if comparison.difference > 0 else "base beats adapted"
+        return f"{winner} on {name} by {abs(comparison.difference):+.2f} ({evidence})"
+    difference = f"{comparison.difference:+.2f}"
+    return f"no significant difference between adapted and base on {name} ({difference}, {evidence})"
 
 
 def _number(value: Any, signed: bool = False) -> str:

@@ -10,6 +10,7 @@ shards into the main file, so no two processes ever append to one file.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import logging
@@ -155,17 +156,26 @@ def new_entry(
 
 
 def _append_lines(path: Path, entries: list[CacheEntry]) -> None:
-    """Append one JSON line per entry, then flush and fsync."""
+    """Append one JSON line per entry under an exclusive lock, in one write, then fsync.
+
+    Several `bench` processes may share one cache file (runs of different tasks in one runs
+    folder): the lock keeps their batches whole and the torn-line check consistent.
+    """
     if not entries:
         return
     path.parent.mkdir(parents=True, exist_ok=True)
-    lines = "".join(json.dumps(asdict(entry), ensure_ascii=False) + "\n" for entry in entries)
-    if _ends_without_newline(path):
-        lines = "\n" + lines  # never glue a new entry onto a torn last line
-    with path.open("a", encoding="utf-8") as handle:
-        handle.write(lines)
-        handle.flush()
-        os.fsync(handle.fileno())
+    data = "".join(json.dumps(asdict(entry), ensure_ascii=False) + "\n" for entry in entries).encode("utf-8")
+    descriptor = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX)
+        if _ends_without_newline(path):
+            data = b"\n" + data  # never glue a new entry onto a torn last line
+        view = memoryview(data)
+        while view:
+            view = view[os.write(descriptor, view) :]
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)  # closing releases the lock
 
 
 def _ends_without_newline(path: Path) -> bool:

@@ -85,7 +85,13 @@ def load_tokenizer(source: str, *, revision: str | None = None, trust_remote_cod
     """The model's tokenizer with a pad token (its eos or unk, never a new one) and left padding."""
     from transformers import AutoTokenizer
 
-    tokenizer = AutoTokenizer.from_pretrained(source, revision=revision, trust_remote_code=trust_remote_code)
+    try:
+        tokenizer = AutoTokenizer.from_pretrained(
+            source, revision=revision, trust_remote_code=trust_remote_code
+        )
+    except (OSError, ValueError) as error:  # not found, not a tokenizer, or code it may not run
+        first_line = (str(error).splitlines() or [type(error).__name__])[0]
+        raise UserError(f"cannot load a tokenizer from {source}: {first_line}") from None
     if tokenizer.pad_token is None:
         fallback = tokenizer.eos_token or tokenizer.unk_token
         if fallback is None:

@@ -77,7 +77,7 @@ def write_run_folder(
         "split": spec.split,
         "prompt_variant": spec.variant,
         "data": {
-            "dir": str(context.data_dir),
+            "dir": str(Path(context.data_dir).resolve()),
             "hash": context.data_hash,
             "is_sample": context.is_sample,
             "n_articles": len(context.evaluation.articles),
@@ -267,7 +267,16 @@ def _adapter_info(context: RunContext) -> dict[str, Any] | None:
     if manifest_path.is_file():
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
         task = str(manifest.get("task", task))
-    return {"path": str(context.adapter_dir), "hash": adapter_hash(context.adapter_dir), "task": task}
+    return {
+        "path": relative_to_run(context.adapter_dir, context.run_dir),
+        "hash": adapter_hash(context.adapter_dir),
+        "task": task,
+    }
+
+
+def relative_to_run(path: Path, run_dir: Path) -> str:
+    """`path` as stored in a run folder: relative to the run folder, so it resolves from any cwd."""
+    return Path(os.path.relpath(Path(path).resolve(), Path(run_dir).resolve())).as_posix()
 
 
 def _manifest(context: RunContext) -> dict[str, Any]:
@@ -280,9 +289,8 @@ def _manifest(context: RunContext) -> dict[str, Any]:
     return {
         "identity": identity,
         "base_model": dict(context.base_model) if context.base_model else None,
-        "run_dir": str(context.run_dir),
-        "data_dir": str(context.data_dir),
-        "data_option": None if context.is_sample else str(context.data_dir),
+        "data_dir": str(Path(context.data_dir).resolve()),
+        "data_option": None if context.is_sample else str(Path(context.data_dir).resolve()),
         "wall_seconds": round(context.wall_seconds, 2),
         "n_prompts": len(context.items),
         "versions": package_versions(),

@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from benchmark.data import load_split, resolve_data_dir, validation_split
 from benchmark.evaluate import AlignPolicy, EvalItem, SystemOutcome, build_eval_items, evaluate_completions
@@ -89,19 +89,48 @@ def prepare_data(spec: RunSpec, report: Reporter) -> PreparedData:
     if not evaluation.has_gold:
         raise_user(f"split {spec.split!r} has no gold labels to score against; use dev or validation")
     if spec.limit_articles is not None:
+        if spec.limit_articles < 1:
+            raise_user(f"--limit-articles must be at least 1, got {spec.limit_articles}")
         evaluation = _first_articles(evaluation, spec.limit_articles)
+    if not evaluation.articles:
+        raise_user(f"split {spec.split!r} of {source.path} has no articles to evaluate on")
     digest = stable_hash([split_hash(train), split_hash(validation), split_hash(evaluation)])
     return PreparedData(source.path, source.is_sample, train, validation, evaluation, digest)
 
 
-def run_benchmark(spec: RunSpec, report: Reporter = print, *, run_dir: Path | None = None) -> Path:
-    """Run the whole job and return the run folder (default: runs_dir / run_id)."""
+def run_benchmark(
+    spec: RunSpec, report: Reporter = print, *, run_dir: Path | None = None, verbose: bool = False
+) -> Path:
+    """Run the whole job and return the run folder (default: runs_dir / run_id).
+
+    Library warnings, log records and progress bars go to `<run folder>/run.log` (and to the
+    console too when `verbose`); the console keeps our status lines and progress displays.
+    """
     started = time.perf_counter()
     task = get_task(spec.task)
     data = prepare_data(spec, report)
     run_dir = run_dir or spec.runs_dir / run_id(spec, data.data_hash)
+    from benchmark.run_lock import run_folder_lock
+    from benchmark.run_log import library_output_to_log
+
+    if not is_main_process():  # rank 0 holds the lock and writes run.log for the whole launch
+        return _run_in_folder(spec, task, data, run_dir, report, started, verbose)
+    with run_folder_lock(run_dir), library_output_to_log(run_dir, verbose=verbose):
+        return _run_in_folder(spec, task, data, run_dir, report, started, verbose)
+
+
+def _run_in_folder(
+    spec: RunSpec,
+    task: Task,
+    data: PreparedData,
+    run_dir: Path,
+    report: Reporter,
+    started: float,
+    verbose: bool,
+) -> Path:
+    """Adapter, completions, scores and files of a run whose folder this process owns."""
     run_dir.mkdir(parents=True, exist_ok=True)
-    report(f"run folder: {run_dir}")
+    report(f"run folder: {run_dir}" + ("" if verbose else " (library output in run.log)"))
 
     from benchmark.catalogue import resolve_model
     from benchmark.models import adapter_base_model, adapter_hash, load_model
@@ -110,7 +139,9 @@ def run_benchmark(spec: RunSpec, report: Reporter = print, *, run_dir: Path | No
     model_path = base.path
     adapter_dir = None
     if "adapted" in spec.systems:
-        adapter_dir = spec.adapter or train_or_reuse_adapter(spec, task, data, model_path, run_dir, report)
+        adapter_dir = spec.adapter or train_or_reuse_adapter(
+            spec, task, data, model_path, run_dir, report, verbose=verbose
+        )
         _wait_for_everyone()  # under accelerate launch, rank 0 saves the adapter the others load
         trained_on = adapter_base_model(adapter_dir)
         if trained_on is not None and trained_on != model_path:
@@ -127,6 +158,8 @@ def run_benchmark(spec: RunSpec, report: Reporter = print, *, run_dir: Path | No
         variant=spec.variant,
         tokenizer=loaded.tokenizer,
     )
+    if not items:
+        raise_user(f"no evaluation windows: the {spec.split} articles of {data.source_dir} are empty")
     report(f"{len(items)} prompts on {len(data.evaluation.articles)} {spec.split} articles")
     outcomes: dict[str, SystemOutcome] = {}
     completions: dict[str, list[str]] = {}
@@ -163,11 +196,26 @@ def run_benchmark(spec: RunSpec, report: Reporter = print, *, run_dir: Path | No
     return run_dir
 
 
-def run_cross_evaluation(job: CrossEvalJob) -> Path:
-    """`bench compare`: evaluate one run's adapter on another task, same model, data and settings."""
-    manifest = json.loads((job.source_run_dir / "manifest.json").read_text(encoding="utf-8"))
+def run_cross_evaluation(job: CrossEvalJob, *, trust_remote_code: bool = False) -> Path:
+    """`bench compare`: evaluate one run's adapter on another task, same model, data and settings.
+
+    The settings come from the source run's manifest, except `trust_remote_code`: a value read
+    from a file never enables running a model's code; only the caller's own flag does.
+    """
+    manifest = _read_manifest(job.source_run_dir / "manifest.json")
     identity = manifest["identity"]
-    spec = RunSpec(
+    try:
+        spec = _cross_eval_spec(job, manifest, identity, trust_remote_code)
+    except KeyError as missing:
+        raise_user(f"{job.source_run_dir / 'manifest.json'}: the run's identity has no {missing}")
+    return run_benchmark(spec, report=lambda message: None, run_dir=job.out_dir)
+
+
+def _cross_eval_spec(
+    job: CrossEvalJob, manifest: dict[str, Any], identity: dict[str, Any], trust_remote_code: bool
+) -> RunSpec:
+    """The source run's settings on the job's task, with the adapter under test."""
+    return RunSpec(
         task=job.eval_task,
         model=identity["model"],
         quantization=identity["quantization"],
@@ -184,19 +232,37 @@ def run_cross_evaluation(job: CrossEvalJob) -> Path:
         iterations=identity["iterations"],
         seed=identity["seed"],
         limit_articles=identity["limit_articles"],
-        trust_remote_code=identity["trust_remote_code"],
+        trust_remote_code=trust_remote_code,
         systems=("adapted",),
         adapter=job.adapter_dir,
     )
-    return run_benchmark(spec, report=lambda message: None, run_dir=job.out_dir)
+
+
+def _read_manifest(path: Path) -> dict[str, Any]:
+    """A run folder's manifest.json; UserError naming the file when it is missing or unreadable."""
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise_user(f"{path}: cannot read the run's manifest ({error})")
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("identity"), dict):
+        raise_user(f"{path}: not a run manifest (no identity)")
+    return manifest
 
 
 def train_or_reuse_adapter(
-    spec: RunSpec, task: Task, data: PreparedData, model_path: str, run_dir: Path, report: Reporter
+    spec: RunSpec,
+    task: Task,
+    data: PreparedData,
+    model_path: str,
+    run_dir: Path,
+    report: Reporter,
+    *,
+    verbose: bool = False,
 ) -> Path:
     """Train the task's adapter into the run folder, unless a finished one with this recipe exists."""
     from benchmark.models import load_tokenizer
     from benchmark.train import train_adapter
+    from benchmark.train_display import training_display
 
     tokenizer = load_tokenizer(model_path) if spec.variant == "chat" else None
     train_examples = split_examples(
@@ -227,6 +293,8 @@ def train_or_reuse_adapter(
         quantization=spec.quantization,
         config=spec.train,
         output_dir=output_dir,
+        progress=verbose,  # the trainer's own bars and log lines only with --verbose
+        callbacks=() if verbose else (training_display(),),
         extra={"task": task.name, "recipe_hash": recipe, "model": spec.model},
     )
     return output_dir / "adapter"
@@ -284,7 +352,7 @@ def run_id(spec: RunSpec, data_hash: str) -> str:
     return f"{spec.task}__{model}__{spec.variant}__{digest}"
 
 
-def raise_user(message: str) -> None:
+def raise_user(message: str) -> NoReturn:
     """Raise a UserError (kept as a function so the runner reads linearly)."""
     from benchmark.errors import UserError
 

@@ -21,6 +21,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
+from benchmark.checkpoints import last_complete_checkpoint
 from benchmark.errors import UserError
 from benchmark.quant import Quantization
 from benchmark.train_config import TrainConfig
@@ -61,6 +62,7 @@ def train_adapter(
     output_dir: Path,
     resume: bool = True,
     progress: bool = True,
+    callbacks: Sequence[Any] = (),
     extra: Mapping[str, object] | None = None,
     device: str = "auto",
     revision: str | None = None,
@@ -87,7 +89,6 @@ def train_adapter(
     from datasets import Dataset
     from peft import LoraConfig, prepare_model_for_kbit_training
     from transformers import EarlyStoppingCallback, set_seed
-    from transformers.trainer_utils import get_last_checkpoint
     from trl import SFTConfig, SFTTrainer
 
     from benchmark.models import load_model
@@ -162,7 +163,10 @@ def train_adapter(
         ddp_find_unused_parameters=False,
         dataset_num_proc=None,
     )
-    callbacks: list[Any] = [EarlyStoppingCallback(config.early_stopping_patience)] if evaluating else []
+    trainer_callbacks: list[Any] = (
+        [EarlyStoppingCallback(config.early_stopping_patience)] if evaluating else []
+    )
+    trainer_callbacks += list(callbacks)
     trainer = SFTTrainer(
         model=model,
         args=args,
@@ -170,7 +174,7 @@ def train_adapter(
         eval_dataset=eval_data if evaluating else None,
         processing_class=tokenizer,
         peft_config=lora,
-        callbacks=callbacks,
+        callbacks=trainer_callbacks,
     )
     if not progress:
         from transformers.trainer_callback import PrinterCallback
@@ -182,7 +186,7 @@ def train_adapter(
         disable_cpu_weight_repacking(trainer.model)
 
     # --- train ---------------------------------------------------------------------------------
-    last = get_last_checkpoint(str(checkpoints)) if resume and checkpoints.is_dir() else None
+    last = last_complete_checkpoint(checkpoints, _report) if resume else None
     outcome = trainer.train(resume_from_checkpoint=last)
     eval_loss = trainer.evaluate()["eval_loss"] if evaluating else None
 
@@ -292,6 +296,10 @@ def _peak_memory(cuda: bool) -> dict[str, int | str]:
         return {"kind": "cuda_max_allocated", "bytes": int(torch.cuda.max_memory_allocated())}
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return {"kind": "cpu_peak_rss", "bytes": int(rss if sys.platform == "darwin" else rss * 1024)}
+
+
+def _report(message: str) -> None:
+    print(message, file=sys.stderr)
 
 
 def _quiet_libraries() -> None:

@@ -150,12 +150,17 @@ def _read_config_file(path: Path) -> dict[str, object]:
             raise UserError(f"{path}: config files must end in .toml, .yaml or .yml")
     except (ValueError, ImportError) as error:  # tomllib.TOMLDecodeError is a ValueError
         raise UserError(f"{path}: cannot parse the config file: {error}") from error
+    except OSError as error:
+        raise UserError(f"{path}: cannot read: {error.strerror or error}") from None
     except Exception as error:  # yaml.YAMLError has no common base we import eagerly
         if type(error).__module__.startswith("yaml"):
             raise UserError(f"{path}: cannot parse the config file: {error}") from error
         raise
     if not isinstance(data, dict):
         raise UserError(f"{path}: expected a mapping of settings at the top level")
+    others = sorted(str(key) for key in data if key != "train")
+    if "train" in data and others:
+        raise UserError(f"{path}: unknown table or key {others[0]!r} beside [train]; only [train] is read")
     section = data.get("train", data)
     if not isinstance(section, dict):
         raise UserError(f"{path}: the [train] section must be a table of settings")

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from benchmark.data.labels import LabelKind, LabelRow, decode_utf8, read_label_file
+from benchmark.data.labels import LabelKind, LabelRow, read_label_file, read_utf8
 from benchmark.errors import DataError
 from benchmark.types import Span
 
@@ -42,6 +42,8 @@ def label_kind(task: ScoreTask) -> LabelKind:
 
 def read_predictions(path: Path, task: ScoreTask) -> list[LabelRow]:
     """Validated rows of a prediction file (DataError with file:line for a malformed row)."""
+    if path.is_dir():
+        raise DataError(path, None, "is a directory, not a prediction file")
     if not path.is_file():
         raise DataError(path, None, "prediction file not found")
     return read_label_file(path, label_kind(task))
@@ -105,7 +107,7 @@ def read_article_text(articles_dir: Path, article_id: str) -> str:
     article_path = articles_dir / f"article{article_id}.txt"
     if not article_path.is_file():
         raise DataError(article_path, None, f"no text for gold article {article_id} in {articles_dir}")
-    return decode_utf8(article_path.read_bytes(), article_path)
+    return read_utf8(article_path)
 
 
 def check_predictions(rows: Sequence[LabelRow], gold: GoldSet) -> None:
@@ -185,7 +187,7 @@ def _read_gold_folder(folder: Path) -> dict[str, list[LabelRow]]:
 
 def _read_gold_file(path: Path) -> list[LabelRow]:
     """Rows of one gold file, SI or FLC columns detected from its first row."""
-    text = decode_utf8(path.read_bytes(), path)
+    text = read_utf8(path)
     first = next((line for line in text.split("\n") if line.strip()), "")
     return read_label_file(path, "si" if first.count("\t") == 2 else "flc")
 

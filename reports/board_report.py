@@ -15,20 +15,25 @@ from reports.html_page import page
 from reports.leaderboard import leaderboard_pivot, leaderboard_table
 from reports.metric_names import higher_is_better
 from reports.records import RunResults
-from reports.render import to_html_table, to_markdown, write_csv
+from reports.render import markdown_text, to_html_table, to_markdown, write_csv
+from reports.results import UnreadableRun
 from reports.selection import ExcludedRun, select_comparable, short_hash
 
 
-def excluded_table(excluded: Sequence[ExcludedRun]) -> pd.DataFrame:
-    """Runs left out of a ranking: which, on what data, and why (sorted by run id)."""
+def excluded_table(excluded: Sequence[ExcludedRun], unreadable: Sequence[UnreadableRun] = ()) -> pd.DataFrame:
+    """Runs left out of a ranking: which, on what data, and why (sorted by run id; unreadable ones last)."""
     excluded = sorted(excluded, key=lambda e: (e.run.run_id, e.reason))
-    rows = [
+    rows: list[dict[str, object]] = [
         {"task": e.run.task, "split": e.run.split, "data": short_hash(e.run.data.hash), "reason": e.reason}
         for e in excluded
     ]
+    names = [e.run.run_id for e in excluded]
+    for bad in sorted(unreadable, key=lambda u: str(u.run_dir)):
+        rows.append({"task": None, "split": None, "data": None, "reason": f"unreadable: {bad.reason}"})
+        names.append(bad.run_dir.name)
     return pd.DataFrame(
         rows,
-        index=pd.Index([e.run.run_id for e in excluded], name="run"),
+        index=pd.Index(names, name="run"),
         columns=["task", "split", "data", "reason"],
         dtype=object,
     )
@@ -64,13 +69,18 @@ class Leaderboard:
 
 
 def build_leaderboard(
-    runs: Sequence[RunResults], metric: str, split: str = "dev", data_hash: str | None = None
+    runs: Sequence[RunResults],
+    metric: str,
+    split: str = "dev",
+    data_hash: str | None = None,
+    unreadable: Sequence[UnreadableRun] = (),
 ) -> Leaderboard:
-    """Rank the comparable runs and pivot them by task."""
+    """Rank the comparable runs and pivot them by task; excluded and unreadable runs listed apart."""
     ranked, excluded = leaderboard_table(runs, metric, split=split, data_hash=data_hash)
     left_out = {id(e.run) for e in excluded}
     kept = [run for run in runs if id(run) not in left_out]
-    return Leaderboard(metric, split, ranked, leaderboard_pivot(kept, metric), excluded_table(excluded))
+    table = excluded_table(excluded, unreadable)
+    return Leaderboard(metric, split, ranked, leaderboard_pivot(kept, metric), table)
 
 
 def leaderboard_markdown(board: Leaderboard) -> str:
@@ -152,7 +162,10 @@ def comparison_markdown(comparison: Comparison, heatmap: str | None = None) -> s
     ]
     if comparison.missing:
         lines += ["## Missing cross-evaluations", ""]
-        lines += [f"- {job.adapter_task} adapter on {job.eval_task}" for job in comparison.missing] + [""]
+        lines += [
+            f"- {markdown_text(job.adapter_task)} adapter on {markdown_text(job.eval_task)}"
+            for job in comparison.missing
+        ] + [""]
     if len(comparison.excluded.index):
         lines += ["## Not compared", "", to_markdown(comparison.excluded)]
     if heatmap:

@@ -120,12 +120,20 @@ def diagonal_gains(runs: Sequence[RunResults], metric: str = "flc_f1") -> pd.Dat
 
 
 def resolve_adapter_dir(run: RunResults) -> Path:
-    """The adapter folder of a run: its recorded path (relative paths are relative to the run folder)."""
+    """The adapter folder of a run: its recorded path, relative to the run folder (never to the cwd).
+
+    Run folders written before paths were stored relative to them recorded `runs/<run>/train/adapter`
+    (relative to the cwd of `bench run`); their own `train/adapter` or `adapter` folder is used then.
+    """
     assert run.adapter is not None and run.run_dir is not None
     recorded = Path(run.adapter.path)
     candidate = recorded if recorded.is_absolute() else run.run_dir / recorded
-    fallback = run.run_dir / "adapter"
-    return candidate if candidate.exists() or not fallback.exists() else fallback
+    if candidate.exists():
+        return candidate
+    for fallback in (run.run_dir / "train" / "adapter", run.run_dir / "adapter"):
+        if fallback.exists():
+            return fallback
+    return candidate
 
 
 def plan_cross_evaluations(runs: Sequence[RunResults], out_root: Path | None = None) -> list[CrossEvalJob]:

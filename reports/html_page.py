@@ -21,6 +21,7 @@ mark.gold { background: #ffe08a; } mark.pred { background: #b7d7ff; }
 mark.both { background: #a8e6a3; outline: 1px solid #2e7d32; }
 details { margin: 0.5rem 0; } summary { cursor: pointer; font-weight: 600; }
 ul.notes li { margin: 0.2rem 0; }
+img { max-width: 100%; height: auto; }
 """
 
 

@@ -16,22 +16,27 @@ from rich.table import Table
 
 from reports.formatting import best_cells, display_frame, numeric_alignment
 
+MARKDOWN_ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "*": "\\*", "`": "\\`", "|": "\\|"}
 
-def _markdown_escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+
+def markdown_text(text: str) -> str:
+    """Text from a file or a model, inert in Markdown: no HTML, no links or images, no emphasis, one line."""
+    escaped = text.replace("\\", "\\\\").replace("\r", " ").replace("\n", " ")
+    escaped = "".join(MARKDOWN_ESCAPES.get(char, char) for char in escaped)
+    return escaped.replace("](", "\\](")
 
 
 def to_markdown(df: pd.DataFrame) -> str:
     """A GitHub pipe table; numbers right-aligned."""
     shown = display_frame(df)
     marked = best_cells(df)
-    header = [_markdown_escape(str(c)) for c in shown.columns]
+    header = [markdown_text(str(c)) for c in shown.columns]
     rules = ["---:" if numeric else "---" for numeric in numeric_alignment(df)]
     lines = ["| " + " | ".join(header) + " |", "| " + " | ".join(rules) + " |"]
     for row, values in enumerate(shown.itertuples(index=False)):
         cells = []
         for column, value in zip(shown.columns, values, strict=True):
-            text = _markdown_escape(str(value))
+            text = markdown_text(str(value))
             cells.append(f"**{text}**" if (row, column) in marked else text)
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import logging
+import math
+from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 from pathlib import Path
@@ -26,6 +29,8 @@ from reports.records import (
     SystemResults,
     TechniqueScore,
 )
+
+logger = logging.getLogger(__name__)
 
 RESULTS_FILE = "results.json"
 SAMPLES_FILE = "samples.jsonl"
@@ -112,6 +117,20 @@ def results_from_dict(raw: dict[str, Any], path: Path | None = None) -> RunResul
     )
 
 
+def _non_finite(value: object, where: str = "$") -> str | None:
+    """The JSON path of the first NaN or infinity in a decoded document (JSON schema lets them pass)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return where
+    children = (
+        value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    )
+    for key, child in children:
+        found = _non_finite(child, f"{where}[{key}]" if isinstance(key, int) else f"{where}.{key}")
+        if found is not None:
+            return found
+    return None
+
+
 def _semantic_error(raw: dict[str, Any]) -> str | None:
     """Cross-field checks the schema cannot express."""
     try:
@@ -134,10 +153,17 @@ def load_results(path: Path) -> RunResults:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise DataError(path, None, "no such file (is this a run folder written by `bench run`?)") from None
+    except OSError as error:
+        raise DataError(path, None, f"cannot read: {error.strerror or error}") from None
+    except UnicodeDecodeError as error:
+        raise DataError(path, None, f"not valid UTF-8 at byte {error.start}") from None
     try:
         raw = json.loads(text)
     except json.JSONDecodeError as error:
         raise DataError(path, error.lineno, f"invalid JSON: {error.msg}") from None
+    non_finite = _non_finite(raw)
+    if non_finite is not None:  # before the schema, whose bounds NaN slips through
+        raise DataError(path, None, f"{non_finite}: NaN or infinity is not a score")
     message = _first_error(raw, "results_schema.json") or _semantic_error(raw)
     if message is not None:
         raise DataError(path, None, message)
@@ -177,38 +203,73 @@ def sample_from_dict(raw: dict[str, Any]) -> SampleRecord:
 
 
 def load_samples(path: Path) -> list[SampleRecord]:
-    """Read and validate samples.jsonl (or the run folder holding one); DataError gives the line."""
+    """Read and validate samples.jsonl (or the run folder holding one); DataError gives the line.
+
+    A torn last line (a process killed while writing it) is skipped with a warning, as the
+    completion cache does; a bad line anywhere else is an error.
+    """
     path = Path(path)
     if path.is_dir():
         path = path / SAMPLES_FILE
-    records: list[SampleRecord] = []
     try:
-        handle = path.open(encoding="utf-8")
+        text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise DataError(path, None, "no such file") from None
-    with handle:
-        for line_number, line in enumerate(handle, start=1):
-            if not line.strip():
+    except OSError as error:
+        raise DataError(path, None, f"cannot read: {error.strerror or error}") from None
+    except UnicodeDecodeError as error:
+        raise DataError(path, None, f"not valid UTF-8 at byte {error.start}") from None
+    lines = text.split("\n")
+    records: list[SampleRecord] = []
+    for line_number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            raw = json.loads(line)
+        except json.JSONDecodeError as error:
+            if line_number == len(lines):  # no newline after it: the write was cut short
+                logger.warning("%s:%d: skipping a torn last line (%s)", path, line_number, error.msg)
                 continue
-            try:
-                raw = json.loads(line)
-            except json.JSONDecodeError as error:
-                raise DataError(path, line_number, f"invalid JSON: {error.msg}") from None
-            message = _first_error(raw, "samples_schema.json")
-            if message is not None:
-                raise DataError(path, line_number, message)
-            records.append(sample_from_dict(raw))
+            raise DataError(path, line_number, f"invalid JSON: {error.msg}") from None
+        message = _first_error(raw, "samples_schema.json")
+        if message is not None:
+            raise DataError(path, line_number, message)
+        records.append(sample_from_dict(raw))
     return records
 
 
 def find_runs(runs_dir: Path) -> list[Path]:
-    """Every folder under `runs_dir` (itself included) that holds a results.json, sorted."""
+    """Every folder under `runs_dir` (itself included) that holds a results.json, sorted.
+
+    A `results.json` that is not a plain file (a folder, say) is found too, so that reading it
+    reports it instead of silently leaving the run out.
+    """
     runs_dir = Path(runs_dir)
     if not runs_dir.is_dir():
         raise DataError(runs_dir, None, "not a folder")
-    return sorted(path.parent for path in runs_dir.rglob(RESULTS_FILE) if path.is_file())
+    return sorted(path.parent for path in runs_dir.rglob(RESULTS_FILE))
 
 
 def load_runs(runs_dir: Path) -> list[RunResults]:
     """load_results for every run folder under `runs_dir`."""
     return [load_results(run_dir) for run_dir in find_runs(runs_dir)]
+
+
+@dataclass(frozen=True)
+class UnreadableRun:
+    """A run folder whose results.json cannot be read or is invalid, and why."""
+
+    run_dir: Path
+    reason: str
+
+
+def load_runs_tolerant(runs_dir: Path) -> tuple[list[RunResults], list[UnreadableRun]]:
+    """Every readable run under `runs_dir`, and the unreadable or invalid ones with the reason."""
+    runs: list[RunResults] = []
+    unreadable: list[UnreadableRun] = []
+    for run_dir in find_runs(runs_dir):
+        try:
+            runs.append(load_results(run_dir))
+        except DataError as error:
+            unreadable.append(UnreadableRun(run_dir, str(error)))
+    return runs, unreadable

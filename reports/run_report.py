@@ -13,7 +13,7 @@ import pandas as pd
 from reports import plots
 from reports.html_page import bullet_list, page
 from reports.records import RunResults, SampleRecord
-from reports.render import to_html_table, to_markdown, write_csv
+from reports.render import markdown_text, to_html_table, to_markdown, write_csv
 from reports.results import SAMPLES_FILE, load_results, load_samples
 from reports.sample_browser import article_text_lookup, sample_browser
 from reports.selection import short_hash
@@ -90,7 +90,7 @@ def report_tables(results: RunResults) -> dict[str, tuple[str, pd.DataFrame]]:
 def render_markdown(results: RunResults, images: Sequence[str] = ()) -> str:
     """The Markdown report; `images` are PNG file names to link (relative to the report)."""
     tables = report_tables(results)
-    lines = [f"# Run report: {results.run_id}", "", to_markdown(tables["run"][1])]
+    lines = [f"# Run report: {markdown_text(results.run_id)}", "", to_markdown(tables["run"][1])]
     lines += ["## Headline", "", *(f"- {fact}" for fact in key_facts(results)), ""]
     for stem, (heading, table) in tables.items():
         if stem != "run":

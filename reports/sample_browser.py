@@ -15,6 +15,7 @@ from pathlib import Path
 from reports.records import SampleRecord, SampleSpan
 
 TextLookup = Callable[[str], str | None]
+COMPLETION_PREVIEW_CHARS = 2000  # longer raw completions are folded behind <details>
 
 
 def article_text_lookup(data_dir: str | Path) -> TextLookup:
@@ -27,8 +28,11 @@ def article_text_lookup(data_dir: str | Path) -> TextLookup:
         for folder in sorted(root.glob("*-articles")):
             candidate = folder / f"article{article_id}.txt"
             if candidate.is_file():
-                with candidate.open(encoding="utf-8", newline="") as handle:
-                    return handle.read()
+                try:
+                    with candidate.open(encoding="utf-8", newline="") as handle:
+                        return handle.read()
+                except (OSError, UnicodeDecodeError):  # unreadable: the browser says the text is missing
+                    return None
         return None
 
     return lookup
@@ -97,6 +101,17 @@ def _pairs_list(pairs: Sequence[tuple[str, str]]) -> str:
     return f"<ul>{items}</ul>"
 
 
+def completion_html(completion: str, limit: int = COMPLETION_PREVIEW_CHARS) -> str:
+    """The raw completion, escaped; a long one shows its start, with the whole text behind <details>."""
+    if len(completion) <= limit:
+        return f"<pre>{html.escape(completion)}</pre>"
+    return (
+        f"<pre>{html.escape(completion[:limit])}…</pre>"
+        f"<details><summary>show all {len(completion):,} characters</summary>"
+        f"<pre>{html.escape(completion)}</pre></details>"
+    )
+
+
 def _system_panel(sample: SampleRecord, text: str | None) -> str:
     if text is None:
         body = '<p class="muted">window text not available (article file not found in the data dir)</p>'
@@ -109,7 +124,7 @@ def _system_panel(sample: SampleRecord, text: str | None) -> str:
     message = f" — {html.escape(parse.message)}" if parse.message else ""
     return (
         f'<div class="panel"><h4>{html.escape(sample.system)}</h4>{body}'
-        f"<h5>Raw completion</h5><pre>{html.escape(sample.completion)}</pre>"
+        f"<h5>Raw completion</h5>{completion_html(sample.completion)}"
         f'<h5>Parse</h5><p class="{"ok" if parse.ok else "bad"}">{html.escape(status)}{message}</p>'
         f"{_pairs_list(parse.pairs)}"
         f"<h5>Unaligned phrases (not found in the text)</h5>{_pairs_list(sample.unaligned)}</div>"

@@ -38,9 +38,16 @@ def majority_data_hash(runs: Sequence[RunResults]) -> str | None:
 def select_comparable(
     runs: Sequence[RunResults], split: str, data_hash: str | None = None
 ) -> tuple[list[RunResults], list[ExcludedRun]]:
-    """Runs on `split` with the selected (or majority) data hash; the others with the reason."""
-    on_split = [run for run in runs if run.split == split]
+    """Runs on `split` with the selected (or majority) data hash; the others with the reason.
+
+    A run that evaluated no window is never comparable: its scores are vacuous (F1 = 1 on nothing).
+    """
     excluded = [
+        ExcludedRun(run, "no evaluated windows (its scores mean nothing)") for run in runs if _is_empty(run)
+    ]
+    runs = [run for run in runs if not _is_empty(run)]
+    on_split = [run for run in runs if run.split == split]
+    excluded += [
         ExcludedRun(run, f"split is {run.split!r}, not {split!r}") for run in runs if run.split != split
     ]
     if data_hash is not None:
@@ -64,6 +71,10 @@ def select_comparable(
         if run.data.hash != chosen
     ]
     return kept, excluded
+
+
+def _is_empty(run: RunResults) -> bool:
+    return run.data.n_windows < 1 or run.data.n_articles < 1
 
 
 def task_order(tasks: set[str] | list[str]) -> list[str]:

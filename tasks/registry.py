@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import difflib
+
 from benchmark.errors import UserError
 from benchmark.techniques import LABELS, TECHNIQUES
 from tasks.answer import SI_VALUE
@@ -30,7 +32,11 @@ def get_task(name: str) -> Task:
     try:
         return _REGISTRY[name]
     except KeyError:
-        raise UserError(f"unknown task {name!r}; known tasks: {', '.join(_REGISTRY)}") from None
+        pass
+    close = difflib.get_close_matches(name.lower().replace("_", "-").replace(" ", "-"), list(_REGISTRY), n=1)
+    if close:
+        raise UserError(f"unknown task {name!r}; did you mean {close[0]}? (`bench tasks` lists them all)")
+    raise UserError(f"unknown task {name!r}; known tasks: {', '.join(_REGISTRY)}")
 
 
 def list_tasks() -> list[Task]:

@@ -6,14 +6,19 @@ from pathlib import Path
 from typing import Any
 
 
-def load_runs_and_metric(runs_dir: Path, metric_name: str) -> tuple[list[Any], str]:
-    """Every run under `runs_dir` (UserError when there is none) and the canonical metric name."""
+def load_runs_and_metric(runs_dir: Path, metric_name: str) -> tuple[list[Any], str, list[Any]]:
+    """Readable runs under `runs_dir`, the canonical metric name, and the unreadable runs.
+
+    UserError when no run can be read: there is nothing to rank then.
+    """
     from benchmark.errors import UserError
     from reports.metric_names import resolve_metric
-    from reports.results import load_runs
+    from reports.results import load_runs_tolerant
 
-    runs = load_runs(runs_dir)
+    runs, unreadable = load_runs_tolerant(runs_dir)
     if not runs:
+        if unreadable:
+            raise UserError(f"no readable results.json under {runs_dir}; {unreadable[0].reason}")
         raise UserError(f"no results.json under {runs_dir}")
     metric = resolve_metric(metric_name, {m for r in runs for s in r.systems.values() for m in s.metrics})
-    return runs, metric
+    return runs, metric, unreadable

@@ -38,10 +38,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--no-generate", action="store_true", help="only tabulate existing results; run no cross-evaluation"
     )
+    parser.add_argument(
+        "--trust-remote-code",
+        action="store_true",
+        help="allow model code from the hub in cross-evaluations (never taken from a run's manifest)",
+    )
     parser.set_defaults(handler=run)
 
 
-def generate(jobs: Sequence[CrossEvalJob]) -> bool:
+def generate(jobs: Sequence[CrossEvalJob], *, trust_remote_code: bool = False) -> bool:
     """Run the missing cross-evaluations with the runner; False (and a notice) when it is unavailable."""
     try:
         run_cross_evaluation = importlib.import_module("benchmark.runner").run_cross_evaluation
@@ -57,7 +62,7 @@ def generate(jobs: Sequence[CrossEvalJob]) -> bool:
             f"[{number}/{len(jobs)}] {job.adapter_task} adapter on {job.eval_task} -> {job.out_dir}",
             file=sys.stderr,
         )
-        run_cross_evaluation(job)
+        run_cross_evaluation(job, trust_remote_code=trust_remote_code)
     return True
 
 
@@ -69,14 +74,16 @@ def run(args: argparse.Namespace) -> int:
     from reports.comparison import plan_cross_evaluations
     from reports.options import parse_formats
     from reports.render import to_console_table
-    from reports.results import load_runs
+    from reports.results import load_runs_tolerant
     from reports.selection import select_comparable
 
     formats = parse_formats(args.format, ALLOWED_FORMATS)
-    runs, metric = load_runs_and_metric(args.runs_dir, args.metric)
+    runs, metric, unreadable = load_runs_and_metric(args.runs_dir, args.metric)
+    for bad in unreadable:
+        print(f"bench compare: skipping an unreadable run: {bad.reason}", file=sys.stderr)
     jobs = plan_cross_evaluations(select_comparable(runs, args.split, args.data_hash)[0])
-    if jobs and not args.no_generate and generate(jobs):
-        runs = load_runs(args.runs_dir)
+    if jobs and not args.no_generate and generate(jobs, trust_remote_code=args.trust_remote_code):
+        runs = load_runs_tolerant(args.runs_dir)[0]
         jobs = plan_cross_evaluations(select_comparable(runs, args.split, args.data_hash)[0])
     comparison = build_comparison(runs, metric, args.split, jobs, args.data_hash)
     written = write_comparison(comparison, args.out or args.runs_dir / "compare", formats)

@@ -44,8 +44,8 @@ def run(args: argparse.Namespace) -> int:
     from reports.render import to_console_table
 
     formats = parse_formats(args.format, ALLOWED_FORMATS)
-    runs, metric = load_runs_and_metric(args.runs_dir, args.metric)
-    board = build_leaderboard(runs, metric, args.split, args.data_hash)
+    runs, metric, unreadable = load_runs_and_metric(args.runs_dir, args.metric)
+    board = build_leaderboard(runs, metric, args.split, args.data_hash, unreadable)
     written = write_leaderboard(board, args.out or args.runs_dir / "leaderboard", formats)
     console = wide_console()
     for heading, table in board.sections():

@@ -6,6 +6,7 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
+from benchmark.commands._options import non_negative_int, positive_int
 from benchmark.errors import UserError
 
 if TYPE_CHECKING:
@@ -27,11 +28,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--article", required=True, help="article id, e.g. 111111111")
     parser.add_argument("--split", choices=("train", "dev", "test"), default="train")
     parser.add_argument("--variant", choices=("instruction", "chat"), default="instruction")
-    parser.add_argument("--window", type=int, default=0, help="window index within the article (from 0)")
-    parser.add_argument("--window-chars", type=int, default=DEFAULT_WINDOW_CHARS, help="window budget")
-    parser.add_argument("--shots", type=int, default=0, help="worked examples drawn from train")
+    parser.add_argument(
+        "--window", type=non_negative_int, default=0, help="window index within the article (from 0)"
+    )
+    parser.add_argument(
+        "--window-chars", type=positive_int, default=DEFAULT_WINDOW_CHARS, help="window budget"
+    )
+    parser.add_argument("--shots", type=non_negative_int, default=0, help="worked examples drawn from train")
     parser.add_argument("--seed", type=int, default=0, help="seed of the shot choice")
-    parser.add_argument("--span", type=int, default=0, help="technique-classification: which gold span")
+    parser.add_argument(
+        "--span", type=non_negative_int, default=0, help="technique-classification: which gold span"
+    )
     parser.add_argument("--tokenizer", help="local tokenizer folder for the chat template (chat variant)")
     parser.add_argument("--data-dir", help="PTC release folder (default: $PTC_DATA_DIR, else the sample)")
     parser.set_defaults(handler=run)
@@ -44,8 +51,6 @@ def run(args: argparse.Namespace) -> int:
     from tasks import get_task
 
     task = get_task(args.task)
-    if args.window_chars < 1 or args.shots < 0:
-        raise UserError("--window-chars must be positive and --shots non-negative")
     source = resolve_data_dir(args.data_dir)
     if source.notice:
         print(source.notice, file=sys.stderr)
@@ -66,6 +71,7 @@ def run(args: argparse.Namespace) -> int:
         prompt = render_tc(task, window, gold, args, shots)
     else:
         chosen = task.select_shots(shots, args.shots, args.seed, exclude_articles={article.id})
+        check_shot_count(args.shots, len(chosen))
         prompt = task.render(window, gold, variant=args.variant, shots=chosen)
     print(
         f"# task {task.name} · article {article.id} ({args.split}) · window {window.index} "
@@ -122,7 +128,16 @@ def render_tc(
         for shot, spans in chosen
         if spans
     ]
+    check_shot_count(args.shots, len(shots))
     return render_classification(window, span, variant=args.variant, label=span.technique, shots=shots)
+
+
+def check_shot_count(asked: int, available: int) -> None:
+    """--shots must not ask for more worked examples than train offers (the header would lie)."""
+    if available < asked:
+        raise UserError(
+            f"--shots {asked}: only {available} worked example(s) available in train for this window"
+        )
 
 
 def prompt_text(prompt: Prompt, tokenizer_path: str | None) -> str:

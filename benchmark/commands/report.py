@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from benchmark.commands._options import non_negative_int
+
 DEFAULT_FORMATS = "md,html,csv,png,json"
 
 
@@ -23,7 +25,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--out", type=Path, default=None, help="output folder (default: RUN_DIR/report)")
     parser.add_argument(
-        "--articles", type=int, default=3, help="articles shown in the HTML sample browser (default: 3)"
+        "--articles",
+        type=non_negative_int,
+        default=3,
+        help="articles shown in the HTML sample browser (default: 3)",
     )
     parser.set_defaults(handler=run)
 

@@ -6,7 +6,9 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from benchmark.commands._options import non_negative_int, positive_int
 from benchmark.commands.train import add_model_flags, add_train_flags, train_config_from_args
+from benchmark.errors import UserError
 from benchmark.techniques import SLUGS
 
 
@@ -45,24 +47,32 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
         "--data-dir", help="PTC release folder (default: $PTC_DATA_DIR, else the sample corpus)"
     )
     parser.add_argument("--split", default="dev", choices=("dev", "validation"), help="evaluation split")
-    parser.add_argument("--window-chars", type=int, default=1200, help="window budget in characters")
+    parser.add_argument("--window-chars", type=positive_int, default=1200, help="window budget in characters")
     parser.add_argument("--runs-dir", type=Path, default=Path("runs"), help="where run folders go")
-    parser.add_argument("--batch-size", type=int, default=8, help="generation batch size")
-    parser.add_argument("--max-new-tokens", type=int, help="default: the task's")
+    parser.add_argument("--batch-size", type=positive_int, default=8, help="generation batch size")
+    parser.add_argument("--max-new-tokens", type=positive_int, help="default: the task's")
     parser.add_argument("--sample", action="store_true", help="sample instead of greedy decoding")
     parser.add_argument("--constrained", action="store_true", help="decode constrained to the JSON schema")
     parser.add_argument(
         "--policy", choices=("all", "first"), default="all", help="phrase occurrences to mark"
     )
-    parser.add_argument("--iterations", type=int, default=1000, help="bootstrap iterations (0: no CIs)")
+    parser.add_argument(
+        "--iterations", type=non_negative_int, default=1000, help="bootstrap iterations (0: no CIs)"
+    )
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--limit-articles", type=int, help="evaluate on the first N articles only")
+    parser.add_argument("--limit-articles", type=positive_int, help="evaluate on the first N articles only")
     parser.add_argument("--no-cache", action="store_true", help="regenerate even when completions are cached")
+    parser.add_argument(
+        "--verbose",
+        action="store_true",
+        help="also show library warnings and progress bars (always in run.log)",
+    )
 
 
 def run_command(args: argparse.Namespace) -> int:
     """Handler of `bench run`."""
     tasks = list(SLUGS) if args.task == "all" else [args.task]
+    preflight(args, tasks)
     for task in tasks:
         _run_one(args, task, systems=("base", "adapted"), adapter=None)
     return 0
@@ -71,19 +81,30 @@ def run_command(args: argparse.Namespace) -> int:
 def eval_command(args: argparse.Namespace) -> int:
     """Handler of `bench eval`."""
     systems = ("adapted",) if args.adapter else ("base",)
+    preflight(args, [args.task])
+    if args.adapter is not None and not (args.adapter / "adapter_config.json").is_file():
+        raise UserError(f"{args.adapter}: not an adapter folder (no adapter_config.json)")
     _run_one(args, args.task, systems=systems, adapter=args.adapter)
     return 0
 
 
+def preflight(args: argparse.Namespace, tasks: list[str]) -> None:
+    """Every check that needs no model: tasks, model reference, config file (UserError, no run folder)."""
+    from benchmark.catalogue import check_model_available
+    from tasks import get_task
+
+    for task in tasks:
+        get_task(task)
+    check_model_available(args.model)
+    train_config_from_args(args)
+
+
 def _run_one(args: argparse.Namespace, task: str, *, systems: tuple[str, ...], adapter: Path | None) -> None:
-    from benchmark.catalogue import check_model_available, default_prompt_variant
+    from benchmark.catalogue import default_prompt_variant
     from benchmark.console import print_run_summary, status_printer
     from benchmark.quant import resolve_quantization
     from benchmark.runner import RunSpec, is_main_process, run_benchmark
-    from tasks import get_task
 
-    get_task(task)  # unknown task -> error before anything heavy
-    check_model_available(args.model)
     spec = RunSpec(
         task=task,
         model=args.model,
@@ -107,6 +128,6 @@ def _run_one(args: argparse.Namespace, task: str, *, systems: tuple[str, ...], a
         systems=systems,
         adapter=adapter,
     )
-    run_dir = run_benchmark(spec, report=status_printer())
+    run_dir = run_benchmark(spec, report=status_printer(), verbose=args.verbose)
     if is_main_process():
         print_run_summary(run_dir)

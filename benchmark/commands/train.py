@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import os
 from pathlib import Path
 from typing import Any
+
+from benchmark.commands._options import positive_float, positive_int, share
 
 TRAIN_FLAGS = {  # flag dest -> TrainConfig field
     "epochs": "epochs",
@@ -38,10 +42,15 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--data-dir", help="PTC release folder (default: $PTC_DATA_DIR, else the sample corpus)"
     )
-    parser.add_argument("--window-chars", type=int, default=1200, help="window budget in characters")
+    parser.add_argument("--window-chars", type=positive_int, default=1200, help="window budget in characters")
     parser.add_argument("--output", type=Path, help="output folder (default: runs/train-<task>)")
     parser.add_argument("--no-resume", action="store_true", help="ignore checkpoints already in OUTPUT")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    parser.add_argument(
+        "--verbose",
+        action="store_true",
+        help="also show library warnings and bars (in OUTPUT/run.log anyway)",
+    )
     add_train_flags(parser)
     parser.set_defaults(handler=run)
 
@@ -73,25 +82,27 @@ def add_train_flags(parser: argparse.ArgumentParser) -> None:
     """The hyper-parameter flags shared by `bench train` and `bench run`."""
     flags = parser.add_argument_group("hyper-parameters (override the config file)")
     flags.add_argument("--config", type=Path, help="training config file (TOML or YAML)")
-    flags.add_argument("--epochs", type=float)
-    flags.add_argument("--lr", type=float, help="learning rate")
-    flags.add_argument("--lora-r", type=int)
-    flags.add_argument("--lora-alpha", type=int)
+    flags.add_argument("--epochs", type=positive_float)
+    flags.add_argument("--lr", type=positive_float, help="learning rate")
+    flags.add_argument("--lora-r", type=positive_int)
+    flags.add_argument("--lora-alpha", type=positive_int)
     flags.add_argument("--lora-dropout", type=float)
-    flags.add_argument("--train-batch-size", type=int, help="per-device batch size")
-    flags.add_argument("--grad-accum", type=int, help="gradient accumulation steps")
-    flags.add_argument("--max-steps", type=int, help="stop after this many optimiser steps")
-    flags.add_argument("--max-seq-length", type=int)
+    flags.add_argument("--train-batch-size", type=positive_int, help="per-device batch size")
+    flags.add_argument("--grad-accum", type=positive_int, help="gradient accumulation steps")
+    flags.add_argument("--max-steps", type=positive_int, help="stop after this many optimiser steps")
+    flags.add_argument("--max-seq-length", type=positive_int)
     flags.add_argument("--train-seed", dest="train_seed", type=int, help="training seed")
     flags.add_argument(
-        "--max-empty-share", type=float, help="at most this share of training windows answer {} (1: all)"
+        "--max-empty-share", type=share, help="at most this share of training windows answer {} (1: all)"
     )
     flags.add_argument(
-        "--max-train-windows", type=int, help="train on a deterministic sub-sample of this many windows"
+        "--max-train-windows",
+        type=positive_int,
+        help="train on a deterministic sub-sample of this many windows",
     )
     flags.add_argument(
         "--max-eval-windows",
-        type=int,
+        type=positive_int,
         help="validation windows for the eval loss (a deterministic sub-sample)",
     )
 
@@ -133,25 +144,32 @@ def run(args: argparse.Namespace) -> int:
     )
     output = args.output or Path("runs") / f"train-{task.name}"
     print(f"training a {quantization} LoRA adapter for {task.name} on {len(train)} windows -> {output}")
+    from benchmark.run_lock import run_folder_lock
+    from benchmark.run_log import library_output_to_log
     from benchmark.train import train_adapter
+    from benchmark.train_display import training_display
 
-    result = train_adapter(
-        train,
-        validation,
-        model_id=model_path,
-        quantization=quantization,
-        config=config,
-        output_dir=output,
-        resume=not args.no_resume,
-        progress=not args.quiet,
-        extra={
-            "task": task.name,
-            "model": args.model,
-            "variant": variant,
-            "window_chars": args.window_chars,
-        },
-        trust_remote_code=args.trust_remote_code,
-    )
+    main_process = int(os.environ.get("RANK", "0")) == 0  # under accelerate launch, rank 0 holds the lock
+    lock = run_folder_lock(output) if main_process else contextlib.nullcontext()
+    with lock, library_output_to_log(output, verbose=args.verbose):
+        result = train_adapter(
+            train,
+            validation,
+            model_id=model_path,
+            quantization=quantization,
+            config=config,
+            output_dir=output,
+            resume=not args.no_resume,
+            progress=args.verbose and not args.quiet,
+            callbacks=() if args.verbose or args.quiet else (training_display(),),
+            extra={
+                "task": task.name,
+                "model": args.model,
+                "variant": variant,
+                "window_chars": args.window_chars,
+            },
+            trust_remote_code=args.trust_remote_code,
+        )
     summary = {
         "adapter": str(result.adapter_dir),
         "steps": result.global_step,

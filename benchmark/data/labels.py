@@ -43,15 +43,24 @@ def decode_utf8(data: bytes, path: Path) -> str:
         ) from None
 
 
+def read_utf8(path: Path) -> str:
+    """A whole UTF-8 file; DataError naming the file when it cannot be read or decoded."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError as error:
+        raise DataError(path, None, f"cannot read: {error.strerror or error}") from None
+    return decode_utf8(data, path)
+
+
 def read_label_file(path: Path, kind: LabelKind) -> list[LabelRow]:
     """All rows of one SI (`id start end`) or FLC/TC (`id technique start end`) label file."""
     if kind not in _COLUMNS:
         raise ValueError(f"unknown label kind {kind!r}; expected 'si' or 'flc'")
-    text = decode_utf8(path.read_bytes(), path)
+    text = read_utf8(path)
     rows: list[LabelRow] = []
     for number, raw_line in enumerate(text.split("\n"), start=1):
         line = raw_line.removesuffix("\r")
-        if not line:
+        if not line.strip():  # blank and whitespace-only lines alike
             continue
         rows.append(_parse_row(line, kind, path, number))
     return rows

@@ -11,7 +11,7 @@ import re
 from collections import defaultdict
 from pathlib import Path
 
-from benchmark.data.labels import LabelKind, LabelRow, decode_utf8, read_label_file
+from benchmark.data.labels import LabelKind, LabelRow, read_label_file, read_utf8
 from benchmark.errors import DataError
 from benchmark.types import Article, Span, SplitData
 
@@ -48,7 +48,7 @@ def load_articles(data_dir: Path, split: str) -> dict[str, Article]:
             found.append((int(match.group(1)), match.group(1), path))
     articles: dict[str, Article] = {}
     for _, article_id, path in sorted(found):
-        articles[article_id] = Article(article_id, decode_utf8(path.read_bytes(), path))
+        articles[article_id] = Article(article_id, read_utf8(path))
     return articles
 
 

@@ -341,9 +341,14 @@ def test_a_missing_model_folder_is_refused(model: str) -> None:
         resolve_model(model)
 
 
-def test_hub_ids_and_existing_folders_pass_through(tmp_path: Path) -> None:
+def test_hub_ids_and_existing_folders_pass_through(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HF_HUB_OFFLINE", "0")  # online, an uncached hub id is the loader's to fetch
     check_model_available("HuggingFaceTB/SmolLM2-135M-Instruct")  # raises when it looks wrong
     check_model_available(str(tmp_path))
+    check_model_available("bare-name")  # bare names are left to the loader
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    with pytest.raises(UserError, match="not found in the local Hugging Face cache"):
+        check_model_available("HuggingFaceTB/SmolLM2-135M-Instruct")
     resolved = resolve_model("HuggingFaceTB/SmolLM2-135M-Instruct")
     assert resolved == ResolvedModel(
         "HuggingFaceTB/SmolLM2-135M-Instruct", "HuggingFaceTB/SmolLM2-135M-Instruct"

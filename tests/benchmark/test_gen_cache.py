@@ -113,3 +113,40 @@ def test_rank_shards_are_read_and_merged(tmp_path: Path) -> None:
     assert resumed.merge_shards() == 2
     assert resumed.shard_paths() == []
     assert set(CompletionCache(path).keys()) == {"a", "b", "c"}
+
+
+APPEND_SCRIPT = """
+import sys, time
+from pathlib import Path
+from benchmark.gen_cache import CompletionCache, new_entry, prompt_hash
+path, worker, start = Path(sys.argv[1]), sys.argv[2], Path(sys.argv[3])
+while not start.exists():
+    time.sleep(0.001)
+cache = CompletionCache(path)
+for batch in range(30):
+    keys = [f"{worker}-{batch}-{i}" for i in range(4)]
+    cache.append(new_entry(k, prompt_hash(k), k + " é" * 6000, "eos", 10, 2) for k in keys)
+"""
+
+
+def test_concurrent_appends_from_several_processes_stay_whole(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    import os
+    import subprocess
+    import sys
+
+    path, start = tmp_path / "cache" / "completions.jsonl", tmp_path / "start"
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    workers = [
+        subprocess.Popen([sys.executable, "-c", APPEND_SCRIPT, str(path), str(n), str(start)], env=env)
+        for n in range(4)
+    ]
+    start.touch()  # all four append at once: 120 batches of ~48 KB each
+    assert [worker.wait(timeout=120) for worker in workers] == [0, 0, 0, 0]
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 4 * 30 * 4
+    assert all(json.loads(line)["text"].startswith(json.loads(line)["key"]) for line in lines)
+    with caplog.at_level(logging.WARNING):
+        assert len(CompletionCache(path)) == 480
+    assert not caplog.records

@@ -101,3 +101,11 @@ def test_adapter_hash_covers_weights_and_config(tmp_path: Path) -> None:
     assert adapter_hash(tmp_path) != first and len(first) == 64
     with pytest.raises(UserError, match="no adapter files"):
         adapter_hash(tmp_path / "empty")
+
+
+def test_a_tokenizer_that_cannot_be_found_is_one_user_error(tmp_path: Path) -> None:
+    from benchmark.models import load_tokenizer
+
+    (tmp_path / "empty-folder").mkdir()
+    with pytest.raises(UserError, match=r"^cannot load a tokenizer from .*empty-folder: "):
+        load_tokenizer(str(tmp_path / "empty-folder"))

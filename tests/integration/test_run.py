@@ -78,6 +78,9 @@ def test_run_writes_a_complete_run_folder_and_reuses_it(
     assert base.counts.n_gold_spans == sum(len(s.gold) for s in samples if s.system == "base")
     assert {c.metric for c in results.comparisons} >= {"si_f1", "flc_f1", "exact_f1"}
     assert "json_validity" in out.out and "adapted − base" in out.out
+    assert "on SI F1" in out.out  # the one-sentence verdict under the table
+    assert (run_dir / "run.log").is_file()  # library output goes there, not to the console
+    assert "Loading weights" not in out.err and "FutureWarning" not in out.err and "it/s]" not in out.err
 
     # A second run reuses the adapter and every completion.
     assert main(run_args(tiny_path, runs, sample_dir)) == 0

@@ -89,3 +89,35 @@ def test_highlight_escapes_and_titles() -> None:
         '<mark class="both" title="gold: Doubt; predicted: Slogans">b</mark>'
         '<mark class="pred" title="predicted: Slogans">&amp;c</mark>&gt;d'
     )
+
+
+def test_huge_completion_is_folded_behind_details(run_dir: Path) -> None:
+    from dataclasses import replace
+
+    from reports.sample_browser import COMPLETION_PREVIEW_CHARS, completion_html
+
+    huge = "{" + "x" * 300_000 + "<b>"
+    folded = completion_html(huge)
+    shown, hidden = folded.split("<details>")
+    assert len(shown) < COMPLETION_PREVIEW_CHARS + 100 and shown.endswith("…</pre>")
+    assert "show all 300,004 characters" in hidden and "&lt;b&gt;" in hidden
+    assert completion_html("{}") == "<pre>{}</pre>"
+    samples = load_samples(run_dir)
+    page = _parse(render_html(load_results(run_dir), [replace(samples[0], completion=huge), *samples[1:]]))
+    assert page.tags.count("details") >= 2 and "b" not in page.tags
+
+
+def test_plot_never_overflows_its_column() -> None:
+    from reports.html_page import STYLE
+
+    assert "img { max-width: 100%; height: auto; }" in STYLE
+
+
+def test_unreadable_article_text_is_said_not_a_traceback(run_dir: Path, fake: ModuleType) -> None:
+    from reports.sample_browser import article_text_lookup
+
+    data_dir = Path(load_results(run_dir).data.dir)
+    (data_dir / "dev-articles" / f"article{fake.ARTICLE_ID}.txt").write_bytes(b"caf\xe9 au lait\n")
+    assert article_text_lookup(data_dir)(fake.ARTICLE_ID) is None
+    page_html = render_html(load_results(run_dir), load_samples(run_dir), plot=None)
+    assert "window text not available" in page_html

@@ -64,6 +64,19 @@ def test_run_without_the_metric_is_listed_apart(fake: ModuleType) -> None:
     assert [e.reason for e in excluded] == ["no si_f1 score"]
 
 
+def test_run_with_zero_evaluated_windows_is_never_ranked(fake: ModuleType) -> None:
+    scored = fake.results_dict()
+    vacuous = fake.results_dict(
+        "20240509-empty", created="2024-05-09T10:00:00+00:00", base_f1=1.0, adapted_f1=1.0
+    )
+    vacuous["data"].update(n_articles=0, n_windows=0)  # `--limit-articles 0` used to score F1 = 1
+    ranked, excluded = leaderboard_table([results_from_dict(scored), results_from_dict(vacuous)], "flc_f1")
+    assert set(ranked["run"]) == {"20240501-nc"}
+    assert [(e.run.run_id, e.reason) for e in excluded] == [
+        ("20240509-empty", "no evaluated windows (its scores mean nothing)")
+    ]
+
+
 def test_pivot_rows_systems_columns_tasks(runs_dir: Path) -> None:
     runs: list[RunResults] = [r for r in load_runs(runs_dir) if r.split == "dev" and r.data.hash == "d" * 64]
     pivot = leaderboard_pivot(runs, "flc_f1")

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
+from types import ModuleType
 
 import pandas as pd
 from rich.console import Console
@@ -42,3 +44,24 @@ def test_console_table_shows_the_same_cells(run_dir: Path) -> None:
     Console(file=buffer, width=250, color_system=None).print(to_console_table(table, title="scores"))
     output = buffer.getvalue()
     assert "[0.100, 0.300]" in output and "hallucination_rate" in output and "0.012" in output
+
+
+def test_markdown_text_makes_model_and_run_ids_inert() -> None:
+    from reports.render import markdown_text
+
+    hostile = "<img src=x onerror=alert(1)> [click](javascript:alert(1)) ![t](http://t.example/p.png)"
+    inert = markdown_text(hostile + " **b** `c` a|b\nx")
+    assert "<" not in inert and ">" not in inert and not re.search(r"(?<!\\)\]\(", inert)
+    assert "\\*\\*b\\*\\*" in inert and "\\`c\\`" in inert and "a\\|b x" in inert
+    assert markdown_text("name-calling__tiny__instruction__0123") == "name-calling__tiny__instruction__0123"
+
+
+def test_report_markdown_escapes_hostile_ids(fake: ModuleType, tmp_path: Path) -> None:
+    from reports.results import results_from_dict
+    from reports.run_report import render_markdown
+
+    document = fake.results_dict("[x](javascript:alert(1))", model="<script>alert(1)</script>")
+    report = render_markdown(results_from_dict(document))
+    assert "<script>" not in report and not re.search(r"(?<!\\)\]\(", report)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in report
+    assert "# Run report: [x\\](javascript:alert(1))" in report

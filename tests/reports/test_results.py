@@ -62,6 +62,26 @@ def test_schema_is_draft_2020_12() -> None:
             lambda d: d.__setitem__("created", "last tuesday"),
             "$.created: 'last tuesday' is not an ISO-8601 date-time",
         ),
+        (
+            lambda d: d["systems"]["base"]["metrics"]["si_f1"].__setitem__("value", 1.5),
+            "$.systems.base.metrics.si_f1.value: 1.5 is greater than the maximum of 1.000000001",
+        ),
+        (
+            lambda d: d["systems"]["base"]["metrics"]["flc_f1"].__setitem__("ci", [-0.2, 0.4]),
+            "$.systems.base.metrics.flc_f1.ci[0]: -0.2 is less than the minimum of 0",
+        ),
+        (
+            lambda d: d["systems"]["base"]["per_technique"]["Doubt"].__setitem__("flc_f1", 7),
+            "$.systems.base.per_technique.Doubt.flc_f1: 7 is greater than the maximum of 1.000000001",
+        ),
+        (
+            lambda d: d["systems"]["adapted"]["metrics"]["flc_f1"].__setitem__("value", float("nan")),
+            "$.systems.adapted.metrics.flc_f1.value: NaN or infinity is not a score",
+        ),
+        (
+            lambda d: d["oracle"].__setitem__("si_f1", float("inf")),
+            "$.oracle.si_f1: NaN or infinity is not a score",
+        ),
     ],
 )
 def test_malformed_results_name_the_json_path(
@@ -86,6 +106,31 @@ def test_invalid_json_gives_the_line(tmp_path: Path) -> None:
 def test_missing_results_is_a_data_error(tmp_path: Path) -> None:
     with pytest.raises(DataError, match="no such file"):
         load_results(tmp_path)
+
+
+def test_unreadable_or_non_utf8_results_are_one_error_naming_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "results.json"
+    path.write_bytes(b'{"run_id": "caf\xe9"}')
+    with pytest.raises(DataError, match=r"results\.json: not valid UTF-8 at byte 15"):
+        load_results(path)
+    folder = tmp_path / "runs" / "run" / "results.json"
+    folder.mkdir(parents=True)
+    with pytest.raises(DataError, match=r"results\.json: cannot read: Is a directory"):
+        load_results(tmp_path / "runs" / "run")
+    assert find_runs(tmp_path / "runs") == [tmp_path / "runs" / "run"]  # found, so a board lists it apart
+
+
+def test_torn_last_sample_line_is_skipped_with_a_warning(
+    run_dir: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    path = run_dir / "samples.jsonl"
+    whole = path.read_text(encoding="utf-8")
+    path.write_text(whole + whole.splitlines()[0][:40], encoding="utf-8")  # killed mid-line
+    assert len(load_samples(run_dir)) == 6
+    assert "skipping a torn last line" in caplog.text and "samples.jsonl:7" in caplog.text
+    path.write_bytes(whole.encode() + b'{"system": "\xff"}\n')
+    with pytest.raises(DataError, match=r"samples\.jsonl: not valid UTF-8"):
+        load_samples(run_dir)
 
 
 def test_load_samples(run_dir: Path, fake: ModuleType) -> None:

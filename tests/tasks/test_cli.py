@@ -118,7 +118,8 @@ def test_prompt_classification(tiny_ptc: Path, capsys: pytest.CaptureFixture[str
         (["--task", "doubt", "--article", "99"], "no article '99' in train"),
         (["--task", "doubt", "--article", "1", "--window", "5"], "--window must be 0..0"),
         (["--task", "technique-classification", "--article", "2"], "needs a window with gold spans"),
-        (["--task", "doubt", "--article", "1", "--shots", "-1"], "--shots non-negative"),
+        (["--task", "doubt", "--article", "1", "--shots", "-1"], "--shots: expected a non-negative integer"),
+        (["--task", "doubt", "--article", "1", "--shots", "5"], "--shots 5: only 1 worked example(s)"),
     ],
 )
 def test_prompt_errors(

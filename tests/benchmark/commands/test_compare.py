@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -46,7 +47,7 @@ def test_generation_fills_the_missing_pairs(
     fake = fake_runs
     jobs: list[CrossEvalJob] = []
 
-    def run_cross_evaluation(job: CrossEvalJob) -> Path:
+    def run_cross_evaluation(job: CrossEvalJob, *, trust_remote_code: bool = False) -> Path:
         jobs.append(job)
         document = fake.results_dict(
             "20240506-slogans-on-nc",
@@ -105,3 +106,56 @@ def test_metric_option(runs_dir: Path, tmp_path: Path) -> None:
     )
     matrix = pd.read_csv(tmp_path / "compare-matrix.csv", dtype=str)
     assert matrix.set_index("adapter (trained for)").loc["base", "name-calling"] == "0.300"
+
+
+def test_trust_remote_code_comes_from_the_flag_never_from_a_manifest(
+    runs_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    from benchmark import runner
+
+    planted = runner.RunSpec(task="slogans", model=str(tmp_path / "model-with-custom-code")).identity()
+    planted["trust_remote_code"] = True  # a run folder that asks for code execution
+    manifest = {"identity": planted, "data_option": None}
+    (runs_dir / "20240502-slogans" / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    specs: list[runner.RunSpec] = []
+    written: list[Path] = []
+
+    def fake_run_benchmark(spec: runner.RunSpec, report: object = None, *, run_dir: Path) -> Path:
+        specs.append(spec)
+        written.append(run_dir)
+        document = fake_runs.results_dict(
+            "20240506-slogans-on-nc",
+            spec.task,
+            kind="eval",
+            created="2024-05-06T10:00:00+00:00",
+            adapter_task="slogans",
+            adapter_hash="b" * 64,
+            base_f1=None,
+            adapted_f1=0.05,
+        )
+        return fake_runs.write_run(run_dir, document)
+
+    monkeypatch.setattr(runner, "run_benchmark", fake_run_benchmark)
+    assert main(["compare", str(runs_dir), "--format", "csv"]) == 0
+    assert [(s.task, s.model, s.trust_remote_code) for s in specs] == [
+        ("name-calling", str(tmp_path / "model-with-custom-code"), False)
+    ]
+    shutil.rmtree(written[0])  # the cross-evaluation is missing again
+    assert main(["compare", str(runs_dir), "--format", "csv", "--trust-remote-code"]) == 0
+    assert [s.trust_remote_code for s in specs] == [False, True]
+
+
+def test_a_missing_or_broken_manifest_is_one_line_naming_it(
+    runs_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    manifest = runs_dir / "20240502-slogans" / "manifest.json"
+    manifest.write_text('{"identity": ', encoding="utf-8")
+    assert main(["compare", str(runs_dir), "--format", "csv"]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 2 and err[0].startswith("[1/1] slogans adapter on name-calling")
+    assert err[1].startswith(f"bench compare: error: {manifest}: cannot read the run's manifest")
+    manifest.write_text('{"identity": {"model": "tiny"}}', encoding="utf-8")
+    assert main(["compare", str(runs_dir), "--format", "csv"]) == 2
+    assert capsys.readouterr().err.splitlines()[-1].endswith("the run's identity has no 'quantization'")

@@ -67,3 +67,19 @@ def test_unknown_metric_exits_2(runs_dir: Path, capsys: pytest.CaptureFixture[st
 def test_empty_folder_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["leaderboard", str(tmp_path)]) == 2
     assert "no results.json under" in capsys.readouterr().err
+
+
+def test_unreadable_and_invalid_runs_are_listed_apart_not_fatal(runs_dir: Path) -> None:
+    (runs_dir / "broken-json").mkdir()
+    (runs_dir / "broken-json" / "results.json").write_text('{"schema_version": 1,', encoding="utf-8")
+    (runs_dir / "latin1").mkdir()
+    (runs_dir / "latin1" / "results.json").write_bytes(b'{"run_id": "caf\xe9"}')
+    (runs_dir / "folder" / "results.json").mkdir(parents=True)
+    assert main(["leaderboard", str(runs_dir), "--format", "csv"]) == 0
+    excluded = pd.read_csv(runs_dir / "leaderboard" / "leaderboard-excluded.csv", dtype=str)
+    reasons = excluded.set_index("run")["reason"]
+    assert "invalid JSON" in reasons["broken-json"] and "not valid UTF-8" in reasons["latin1"]
+    assert "cannot read: Is a directory" in reasons["folder"]
+    assert all(reason.startswith("unreadable: ") for reason in reasons[["broken-json", "latin1", "folder"]])
+    ranked = pd.read_csv(runs_dir / "leaderboard" / "leaderboard.csv", dtype=str)
+    assert ranked["run"].tolist()[0] == "20240501-nc"

@@ -155,6 +155,8 @@ def test_option_errors(corpus: Path, capsys: pytest.CaptureFixture[str]) -> None
     assert main(["score", "--task", "flc", "--pred", str(pred), "--gold", str(si_gold)]) == 2
     assert "needs FLC/TC gold" in capsys.readouterr().err
     assert main(["score", "--task", "si", "--gold", gold]) == 2
+    assert main(["score", "--task", "si", "--pred", str(corpus), "--gold", gold]) == 2
+    assert capsys.readouterr().err.strip().endswith(f"{corpus}: is a directory, not a prediction file")
     assert main(["score", "--task", "si", "--pred", str(pred), "--gold", gold, "--articles", "nowhere"]) == 2
 
 

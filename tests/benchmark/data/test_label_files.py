@@ -57,3 +57,23 @@ def test_invalid_utf8_names_line_and_byte(tmp_path: Path) -> None:
     path = _write(tmp_path, b"7\tDoubt\t0\t5\n7\tDoubt\xff\t0\t5\n")
     with pytest.raises(DataError, match=r"x\.labels:2: not valid UTF-8 at byte 19"):
         read_label_file(path, "flc")
+
+
+def test_whitespace_only_lines_are_skipped_like_blank_lines(tmp_path: Path) -> None:
+    path = _write(tmp_path, "7\tDoubt\t0\t5\n   \n\t\n \r\n7\tSlogans\t3\t9\n")
+    assert [row.line for row in read_label_file(path, "flc")] == [1, 5]
+
+
+def test_unreadable_file_is_one_error_naming_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = tmp_path / "a.labels"
+    folder.mkdir()
+    with pytest.raises(DataError, match=r"a\.labels: cannot read: Is a directory"):
+        read_label_file(folder, "flc")
+    path = _write(tmp_path, "7\tDoubt\t0\t5\n")
+
+    def denied(self: Path) -> bytes:
+        raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr(Path, "read_bytes", denied)
+    with pytest.raises(DataError, match=r"x\.labels: cannot read: Permission denied"):
+        read_label_file(path, "flc")

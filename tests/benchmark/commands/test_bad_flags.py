@@ -1,0 +1,98 @@
+"""A tour of bad flags: each is refused before any model work, one line, exit 2, no run folder."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from benchmark.cli import main
+from benchmark.commands._options import non_negative_int, positive_float, positive_int
+
+REPO = Path(__file__).resolve().parents[3]
+
+UNKNOWN_TABLE = "[train]\nlora_r = 8\n[generation]\ntemperature = 0.7\n"
+UNKNOWN_KEY = "[train]\nlora_rank = 8\n"
+
+# (arguments, a piece of the one error line)
+BAD_FLAGS = [
+    (["run", "--task", "name-calling", "--window-chars", "0"], "--window-chars: expected a positive integer"),
+    (
+        ["run", "--task", "name-calling", "--window-chars", "-5"],
+        "--window-chars: expected a positive integer",
+    ),
+    (["run", "--task", "name-calling", "--batch-size", "0"], "--batch-size: expected a positive integer"),
+    (["run", "--task", "name-calling", "--iterations", "-1"], "--iterations: expected a non-negative"),
+    (["run", "--task", "name-calling", "--max-new-tokens", "0"], "--max-new-tokens: expected a positive"),
+    (["run", "--task", "name-calling", "--limit-articles", "0"], "--limit-articles: expected a positive"),
+    (["eval", "--task", "name-calling", "--limit-articles", "-3"], "--limit-articles: expected a positive"),
+    (["run", "--task", "name-calling", "--epochs", "0"], "--epochs: expected a positive number"),
+    (["train", "--task", "name-calling", "--max-steps", "0"], "--max-steps: expected a positive integer"),
+    (["run", "--task", "name-caling"], "did you mean name-calling?"),
+    (["eval", "--task", "Name-Calling"], "did you mean name-calling?"),
+    (["train", "--task", "slogan"], "did you mean slogans?"),
+    (["run", "--task", "name-calling", "--config", "CONFIG_TABLE"], "unknown table or key 'generation'"),
+    (["run", "--task", "name-calling", "--config", "CONFIG_KEY"], "unknown training setting 'lora_rank'"),
+    (
+        ["run", "--task", "name-calling", "--model", "./no/such/model"],
+        "model folder not found: ./no/such/model",
+    ),
+    (
+        ["run", "--task", "name-calling", "--model", "/no/such/model", "--variant", "chat"],
+        "model folder not found: /no/such/model",
+    ),
+    (["train", "--task", "name-calling", "--model", "nobody/no-such-model"], "not found in the local"),
+    (["eval", "--task", "name-calling", "--adapter", "no-such-adapter"], "not an adapter folder"),
+    (["prompt", "--task", "doubt", "--article", "700001", "--shots", "500"], "--shots 500: only"),
+]
+
+
+@pytest.mark.parametrize(("argv", "expected"), BAD_FLAGS, ids=[" ".join(a) for a, _ in BAD_FLAGS])
+def test_bad_flag_is_one_line_exit_2_and_no_run_folder(
+    tmp_path: Path, argv: list[str], expected: str
+) -> None:
+    (tmp_path / "table.toml").write_text(UNKNOWN_TABLE, encoding="utf-8")
+    (tmp_path / "key.toml").write_text(UNKNOWN_KEY, encoding="utf-8")
+    argv = [
+        {"CONFIG_TABLE": str(tmp_path / "table.toml"), "CONFIG_KEY": str(tmp_path / "key.toml")}.get(a, a)
+        for a in argv
+    ]
+    env = {k: v for k, v in os.environ.items() if k != "PTC_DATA_DIR"}
+    env.update(PYTHONPATH=str(REPO), HF_HUB_OFFLINE="1")
+    started = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-m", "benchmark.cli", *argv],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    seconds = time.perf_counter() - started
+    lines = [line for line in done.stderr.splitlines() if not line.startswith("note: ")]
+    assert done.returncode == 2, done.stderr
+    assert len(lines) == 1 and expected in lines[0], done.stderr
+    assert lines[0].startswith(f"bench {argv[0]}: error: ")
+    assert "Traceback" not in done.stderr + done.stdout
+    assert not (tmp_path / "runs").exists(), f"a run folder was created ({seconds:.1f} s)"
+
+
+def test_help_and_usage_errors_return_instead_of_exiting(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["run", "--task", "doubt", "--batch-size", "zero"]) == 2
+    assert (
+        capsys.readouterr().err
+        == "bench run: error: argument --batch-size: expected a positive integer, got 'zero'\n"
+    )
+    assert main(["--help"]) == 0
+    assert "usage: bench" in capsys.readouterr().out
+
+
+def test_option_validators() -> None:
+    assert (positive_int("3"), non_negative_int("0"), positive_float("0.5")) == (3, 0, 0.5)
+    for validator, text in ((positive_int, "0"), (non_negative_int, "-1"), (positive_float, "nan")):
+        with pytest.raises(Exception, match="expected a"):
+            validator(text)
