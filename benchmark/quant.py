@@ -10,7 +10,7 @@ QUANTIZATION_CHOICES: tuple[str, ...] = ("auto", *QUANTIZATIONS)
 
 
 def resolve_quantization(choice: str) -> Quantization:
-    """`auto` -> 4-bit nf4 (QLoRA) on CUDA, none on CPU, where bitsandbytes 4-bit is far slower
+    """`auto` -> 4-bit nf4 (QLoRA) on CUDA, none on CPU, where 4-bit is never faster and can be far slower
     (measured: README, "Which path runs where"); an explicit choice passes through."""
     if choice != "auto":
         if choice not in QUANTIZATIONS:

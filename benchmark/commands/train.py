@@ -69,7 +69,7 @@ def add_model_flags(parser: argparse.ArgumentParser) -> None:
         "--quantization",
         choices=("auto", "4bit", "8bit", "none"),
         default="auto",
-        help="auto: 4-bit nf4 QLoRA on CUDA, none (full-precision LoRA) on CPU, where 4-bit is far slower",
+        help="auto: 4-bit nf4 QLoRA on CUDA, none (full-precision LoRA) on CPU (measured: see README)",
     )
     parser.add_argument(
         "--variant",
