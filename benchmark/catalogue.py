@@ -16,7 +16,8 @@ import json
 import os
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from importlib import metadata
 from pathlib import Path
@@ -194,7 +195,8 @@ def convert_gguf(gguf_path: Path, out_dir: Path) -> None:
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
     folder, name = str(gguf_path.parent), gguf_path.name
-    loaded = AutoModelForCausalLM.from_pretrained(folder, gguf_file=name)
+    with _no_tqdm_bars():  # transformers' GGUF reader uses plain tqdm, which run.log cannot catch
+        loaded = AutoModelForCausalLM.from_pretrained(folder, gguf_file=name)
     config = loaded.config
     if hasattr(config, "quantization_config"):
         del config.quantization_config
@@ -210,6 +212,20 @@ def convert_gguf(gguf_path: Path, out_dir: Path) -> None:
     tokenizer = AutoTokenizer.from_pretrained(folder, gguf_file=name)
     tokenizer.model_max_length = config.max_position_embeddings  # the GGUF tokenizer forgets it
     tokenizer.save_pretrained(str(out_dir))
+
+
+@contextmanager
+def _no_tqdm_bars() -> Iterator[None]:
+    """Silence tqdm bars in this block (tqdm reads TQDM_DISABLE when a bar is created)."""
+    before = os.environ.get("TQDM_DISABLE")
+    os.environ["TQDM_DISABLE"] = "1"
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ["TQDM_DISABLE"]
+        else:
+            os.environ["TQDM_DISABLE"] = before
 
 
 def file_sha256(path: Path) -> str:
