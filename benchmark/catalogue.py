@@ -23,8 +23,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from benchmark.errors import UserError
 from benchmark.paths import cache_dir
+from core.errors import UserError
 
 MARKER = "catalogue.json"
 

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from benchmark import __version__, commands
-from benchmark.errors import UserError
+from core.errors import UserError
 
 
 class OneLineParser(argparse.ArgumentParser):

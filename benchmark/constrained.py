@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from benchmark.errors import UserError
+from core.errors import UserError
 
 if TYPE_CHECKING:
     import torch

@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 from benchmark.data.windows import make_windows, spans_in_window, window_spans_to_article
 from benchmark.records import SampleRecord, text_hash
-from benchmark.types import Span, SplitData, Window
+from core.types import Span, SplitData, Window
 from metrics.align import align_phrases
 from metrics.parse import ParseResult, parse_classification, parse_generation
 from tasks import Task, render_classification

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from benchmark.train import TrainExample
-from benchmark.types import SplitData
+from core.types import SplitData
 
 EMPTY_ANSWER = "{}"
 

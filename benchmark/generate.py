@@ -17,9 +17,9 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from benchmark.errors import UserError
 from benchmark.gen_cache import CacheEntry, CompletionCache, cache_key, new_entry, prompt_hash
 from benchmark.stopping import JsonStopCriteria, StopReason
+from core.errors import UserError
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from benchmark.errors import UserError
 from benchmark.quant import QUANTIZATIONS, Quantization, disable_cpu_weight_repacking, quantization_config
+from core.errors import UserError
 
 ADAPTER_FILES = ("adapter_model.safetensors", "adapter_model.bin", "adapter_config.json")
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from benchmark.evaluate import AlignPolicy, SystemOutcome, build_eval_items, evaluate_completions, task_gold
-from benchmark.types import SplitData
+from core.types import SplitData
 from metrics.summary import SystemSummary, summarize_system
 from tasks import Task
 

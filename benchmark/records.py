@@ -6,7 +6,7 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any
 
-from benchmark.types import Span
+from core.types import Span
 
 
 def text_hash(text: str) -> str:

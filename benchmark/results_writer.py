@@ -15,8 +15,8 @@ from typing import Any
 import numpy as np
 
 from benchmark.evaluate import EvalItem, SystemOutcome, task_gold
-from benchmark.hashing import stable_hash
-from benchmark.types import Span, SplitData
+from core.hashing import stable_hash
+from core.types import Span, SplitData
 from metrics.semeval import score_tc
 from metrics.stats import CounterTable, bootstrap_ci
 from metrics.summary import METRIC_NAMES, SystemSummary, compare_systems, summarize_system

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from benchmark.errors import UserError
+from core.errors import UserError
 
 LOCK_NAME = ".lock"
 

@@ -18,12 +18,12 @@ from benchmark.data import load_split, resolve_data_dir, validation_split
 from benchmark.evaluate import AlignPolicy, EvalItem, SystemOutcome, build_eval_items, evaluate_completions
 from benchmark.examples import split_examples
 from benchmark.generate import GenSettings
-from benchmark.hashing import split_hash, stable_hash
 from benchmark.oracle import oracle_round_trip
 from benchmark.quant import Quantization
 from benchmark.results_writer import RunContext, write_run_folder
 from benchmark.train_config import TrainConfig
-from benchmark.types import SplitData
+from core.hashing import split_hash, stable_hash
+from core.types import SplitData
 from reports.comparison import CrossEvalJob
 from tasks import Task, get_task
 
@@ -354,7 +354,7 @@ def run_id(spec: RunSpec, data_hash: str) -> str:
 
 def raise_user(message: str) -> NoReturn:
     """Raise a UserError (kept as a function so the runner reads linearly)."""
-    from benchmark.errors import UserError
+    from core.errors import UserError
 
     raise UserError(message)
 

@@ -22,9 +22,9 @@ from pathlib import Path
 from typing import Any
 
 from benchmark.checkpoints import last_complete_checkpoint
-from benchmark.errors import UserError
 from benchmark.quant import Quantization
 from benchmark.train_config import TrainConfig
+from core.errors import UserError
 
 MANIFEST_NAME = "manifest.json"
 VERSIONED_PACKAGES = ("torch", "transformers", "peft", "trl", "bitsandbytes", "accelerate", "datasets")

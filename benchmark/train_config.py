@@ -10,7 +10,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any, Literal
 
-from benchmark.errors import UserError
+from core.errors import UserError
 
 Optimizer = Literal["auto", "paged_adamw_8bit", "adamw_torch", "adamw_8bit", "sgd"]
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Sequence
 
-from benchmark.techniques import TECHNIQUES
+from core.techniques import TECHNIQUES
 
 _ALIASES: dict[str, tuple[str, ...]] = {
     "Appeal_to_Authority": ("Appeal to authority", "Argument from authority", "Authority appeal"),

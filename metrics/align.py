@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from benchmark.types import Span
+from core.types import Span
 from metrics.fuzzy_match import best_fuzzy_window
 from metrics.parse import ParsedPair
 from metrics.text_normalize import NormalizedText, normalize_phrase, normalize_with_map

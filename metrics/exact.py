@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
 
-from benchmark.techniques import LABELS
-from benchmark.types import Span
+from core.techniques import LABELS
+from core.types import Span
 from metrics.counts import ArticleCounts, ScoreByTechnique, SpanScore
 from metrics.spans import check_pred_articles
 

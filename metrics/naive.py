@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from benchmark.types import Span
+from core.types import Span
 
 
 @dataclass(frozen=True)

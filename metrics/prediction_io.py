@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from benchmark.data.labels import LabelKind, LabelRow, read_label_file, read_utf8
-from benchmark.errors import DataError
-from benchmark.types import Span
+from core.errors import DataError
+from core.labels import LabelKind, LabelRow, read_label_file, read_utf8
+from core.types import Span
 
 ScoreTask = Literal["si", "flc", "tc"]
 _ARTICLE_LABEL_FILE = re.compile(r"article([0-9]+)\..*labels")

@@ -11,8 +11,8 @@ from collections import Counter
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from benchmark.techniques import LABELS
-from benchmark.types import Span
+from core.techniques import LABELS
+from core.types import Span
 from metrics.counts import ArticleCounts, ScoreByTechnique, SpanScore
 from metrics.spans import Interval, check_pred_articles, merge_intervals, overlap_sums
 

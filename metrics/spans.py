@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 
-from benchmark.types import Span
+from core.types import Span
 
 Interval = tuple[int, int]
 

@@ -11,7 +11,7 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal, cast
 
-from benchmark.types import Span
+from core.types import Span
 from metrics.counts import SpanScore
 from metrics.exact import score_exact
 from metrics.semeval import score_flc, score_si
@@ -144,7 +144,7 @@ def compare_systems(
     method: TestMethod = "paired_bootstrap",
 ) -> list[Comparison]:
     """A paired test (b - a) on the same gold articles for each metric name in `metrics`."""
-    from benchmark.techniques import LABELS
+    from core.techniques import LABELS
 
     scope = tuple(techniques) if techniques is not None else LABELS
     requested = [_split_metric(name) for name in metrics]

@@ -12,8 +12,8 @@ import re
 from bisect import bisect_right
 from collections.abc import Collection, Iterable, Mapping, Sequence
 
-from benchmark.techniques import LABELS
-from benchmark.types import Span
+from core.techniques import LABELS
+from core.types import Span
 from metrics.counts import ArticleCounts, ScoreByTechnique, SpanScore
 from metrics.spans import Interval, check_pred_articles, merge_intervals
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from benchmark.errors import UserError
+from core.errors import UserError
 
 METRICS: tuple[str, ...] = (
     "si_precision",

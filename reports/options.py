@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from benchmark.errors import UserError
+from core.errors import UserError
 
 
 def parse_formats(text: str, allowed: Sequence[str]) -> list[str]:

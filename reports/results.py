@@ -14,7 +14,7 @@ from typing import Any
 import jsonschema
 from jsonschema import Draft202012Validator
 
-from benchmark.errors import DataError
+from core.errors import DataError
 from reports.records import (
     AdapterInfo,
     Comparison,

@@ -6,8 +6,8 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from benchmark.errors import UserError
-from benchmark.techniques import SLUGS
+from core.errors import UserError
+from core.techniques import SLUGS
 from reports.records import RunResults
 
 HASH_CHARS = 12

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from benchmark.techniques import LABELS
+from core.techniques import LABELS
 from reports.comparison import comparison_matrix, diagonal_gains
 from reports.leaderboard import leaderboard_pivot, leaderboard_table
 from reports.metric_names import metric_order

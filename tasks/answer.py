@@ -6,7 +6,7 @@ import json
 from collections.abc import Sequence
 from typing import Any, Literal
 
-from benchmark.types import Span
+from core.types import Span
 
 SI_VALUE = "propaganda"
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from benchmark.types import Span, Window
+from core.types import Span, Window
 from tasks import answer, templates
 from tasks.prompt import Prompt
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from benchmark.techniques import LABELS
+from core.techniques import LABELS
 
 
 @dataclass(frozen=True)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import difflib
 
-from benchmark.errors import UserError
-from benchmark.techniques import LABELS, TECHNIQUES
+from core.errors import UserError
+from core.techniques import LABELS, TECHNIQUES
 from tasks.answer import SI_VALUE
 from tasks.definitions import SPAN_IDENTIFICATION_DEFINITION, TECHNIQUE_TEXTS, techniques_overview
 from tasks.task import Task

@@ -6,7 +6,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from benchmark.types import Span, Window
+from core.types import Span, Window
 from tasks import answer, templates
 from tasks.prompt import Prompt
 

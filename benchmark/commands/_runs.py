@@ -11,7 +11,7 @@ def load_runs_and_metric(runs_dir: Path, metric_name: str) -> tuple[list[Any], s
 
     UserError when no run can be read: there is nothing to rank then.
     """
-    from benchmark.errors import UserError
+    from core.errors import UserError
     from reports.metric_names import resolve_metric
     from reports.results import load_runs_tolerant
 

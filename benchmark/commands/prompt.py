@@ -7,10 +7,10 @@ import sys
 from typing import TYPE_CHECKING
 
 from benchmark.commands._options import non_negative_int, positive_int
-from benchmark.errors import UserError
+from core.errors import UserError
 
 if TYPE_CHECKING:
-    from benchmark.types import Span, SplitData, Window
+    from core.types import Span, SplitData, Window
     from tasks import Prompt, Task
 
 DEFAULT_WINDOW_CHARS = 2000

@@ -8,8 +8,8 @@ from typing import Any
 
 from benchmark.commands._options import non_negative_int, positive_int
 from benchmark.commands.train import add_model_flags, add_train_flags, train_config_from_args
-from benchmark.errors import UserError
-from benchmark.techniques import SLUGS
+from core.errors import UserError
+from core.techniques import SLUGS
 
 
 def register(subparsers: Any) -> None:

@@ -38,8 +38,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Load gold and predictions, check them, score, print."""
-    from benchmark.errors import UserError
-    from benchmark.techniques import LABELS
+    from core.errors import UserError
+    from core.techniques import LABELS
 
     if args.pred is None or args.gold is None:
         raise UserError("--pred FILE and --gold PATH are required")
@@ -56,8 +56,8 @@ def run(args: argparse.Namespace) -> int:
 
 def parse_techniques(value: str) -> tuple[str, ...]:
     """PTC labels from a comma-separated list of labels or slugs (labels may contain commas)."""
-    from benchmark.errors import UserError
-    from benchmark.techniques import LABELS, SLUGS, technique_by_slug
+    from core.errors import UserError
+    from core.techniques import LABELS, SLUGS, technique_by_slug
 
     pieces = [piece.strip() for piece in value.split(",")]
     chosen: list[str] = []
@@ -80,7 +80,7 @@ def score_prediction_file(
     task: str, pred_path: Path, gold_path: Path, articles_dir: Path | None, techniques: tuple[str, ...]
 ) -> dict[str, Any]:
     """The `--json` object for one prediction file: precision, recall, f1, per_technique, n_pred, n_gold."""
-    from benchmark.errors import UserError
+    from core.errors import UserError
     from metrics.prediction_io import (
         check_predictions,
         check_tc_predictions,

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from benchmark.types import Span, SplitData
+    from core.types import Span, SplitData
     from tasks import Task
 
 COUNTED_SPLITS: tuple[str, ...] = ("train", "dev")

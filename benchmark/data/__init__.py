@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from benchmark.data.labels import LabelRow, read_label_file
 from benchmark.data.loader import SPLITS, load_split
 from benchmark.data.source import DataSource, resolve_data_dir
 from benchmark.data.splits import validation_split
 from benchmark.data.windows import make_windows, spans_in_window, window_spans_to_article
+from core.labels import LabelRow, read_label_file
 
 __all__ = [
     "SPLITS",

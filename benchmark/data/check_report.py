@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from benchmark.data.stats import CorpusStats, SplitStats
-from benchmark.techniques import TECHNIQUES
+from core.techniques import TECHNIQUES
 
 _Row = tuple[str, Callable[[SplitStats], object]]
 _SUMMARY_ROWS: tuple[_Row, ...] = (

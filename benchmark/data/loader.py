@@ -11,9 +11,9 @@ import re
 from collections import defaultdict
 from pathlib import Path
 
-from benchmark.data.labels import LabelKind, LabelRow, read_label_file, read_utf8
-from benchmark.errors import DataError
-from benchmark.types import Article, Span, SplitData
+from core.errors import DataError
+from core.labels import LabelKind, LabelRow, read_label_file, read_utf8
+from core.types import Article, Span, SplitData
 
 SPLITS: tuple[str, ...] = ("train", "dev", "test")
 GOLD_SPLITS: frozenset[str] = frozenset({"train", "dev"})

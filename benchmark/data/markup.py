@@ -12,9 +12,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from benchmark.errors import DataError
-from benchmark.techniques import SLUGS, technique_by_slug
-from benchmark.types import Span
+from core.errors import DataError
+from core.techniques import SLUGS, technique_by_slug
+from core.types import Span
 
 _HEADER = re.compile(r"=== article ([0-9]+)")
 _OPEN = re.compile(r"\{\{([^|{}\n]*)\|")

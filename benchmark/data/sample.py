@@ -16,8 +16,8 @@ from pathlib import Path
 
 from benchmark.data.loader import articles_dir, labels_file, labels_folder
 from benchmark.data.markup import MarkedArticle, parse_markup
-from benchmark.errors import DataError
 from benchmark.paths import cache_dir
+from core.errors import DataError
 
 SAMPLE_SPLITS: tuple[str, ...] = ("train", "dev")
 _FORMAT_VERSION = b"ptc-sample-v1"

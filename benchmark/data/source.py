@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from benchmark.errors import UserError
+from core.errors import UserError
 
 DATA_DIR_ENV = "PTC_DATA_DIR"
 SAMPLE_NOTICE = (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 
-from benchmark.types import SplitData
+from core.types import SplitData
 
 VALIDATION_SPLIT_NAME = "validation"
 

@@ -7,11 +7,11 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from benchmark.data.labels import LabelRow
 from benchmark.data.loader import SPLITS, articles_dir, load_split, read_gold_rows
 from benchmark.data.windows import make_windows, spans_in_window
-from benchmark.techniques import LABELS
-from benchmark.types import Span, SplitData
+from core.labels import LabelRow
+from core.techniques import LABELS
+from core.types import Span, SplitData
 
 DEFAULT_WINDOW_CHARS = 2000
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 
-from benchmark.types import Article, Span, Window
+from core.types import Article, Span, Window
 
 LengthFn = Callable[[str], int]
 _LINE = re.compile(r"[^\n]*\n|[^\n]+")

@@ -9,8 +9,8 @@ import subprocess
 import sys
 from dataclasses import dataclass
 
-from benchmark.errors import UserError
 from benchmark.perf.rows import PerfRow, Target, make_row, skipped_row
+from core.errors import UserError
 
 SECTION = "memory"
 MIB = 1024 * 1024

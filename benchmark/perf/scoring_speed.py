@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Literal
 
 from benchmark.perf.rows import PerfRow, Target, make_row
-from benchmark.techniques import LABELS
-from benchmark.types import Span
+from core.techniques import LABELS
+from core.types import Span
 
 SECTION = "scoring"
 TOLERANCE = 1e-9

@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-from benchmark.errors import UserError
 from benchmark.perf.report import PerfReport
 from benchmark.perf.rows import PerfRow
+from core.errors import UserError
 
 SECTIONS = ("training", "generation", "scoring", "start-up", "memory", "gpu")
 Reporter = Callable[[str], None]

@@ -18,7 +18,7 @@ from benchmark.perf.token_counts import (
 )
 from benchmark.perf.train_timing import StepTiming
 from benchmark.train import TrainExample
-from benchmark.types import SplitData
+from core.types import SplitData
 
 NOTEBOOK_MAX_LENGTH = 10_000
 SECTION = "training"
@@ -65,7 +65,7 @@ def our_sequences(examples: Sequence[TrainExample], tokenizer: Any) -> list[Sequ
 def notebook_token_ids(task: Any, split: SplitData, tokenizer: Any) -> list[list[int]]:
     """Each whole article in the instruction layout with its whole gold answer, BOS ... EOS."""
     from benchmark.evaluate import task_gold
-    from benchmark.types import Window
+    from core.types import Window
 
     texts = []
     for article_id in sorted(split.articles):

@@ -40,7 +40,7 @@ from benchmark.data import load_split
 from benchmark.data.loader import articles_dir
 from benchmark.data.sample import materialise_sample
 from benchmark.data.source import resolve_data_dir
-from benchmark.errors import UserError
+from core.errors import UserError
 from tests.benchmark.gguf_helpers import llama_cpp_permute, write_llama_gguf
 from tests.benchmark.tiny_helpers import tiny_model_path
 

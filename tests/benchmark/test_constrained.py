@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from benchmark.errors import UserError
 from benchmark.generate import GenSettings, generate_completions
+from core.errors import UserError
 from tests.benchmark.generation_helpers import (
     build_model,
     build_tokenizer,

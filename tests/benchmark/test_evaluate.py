@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from benchmark.evaluate import build_eval_items, evaluate_completions, task_gold
-from benchmark.types import Article, Span, SplitData
+from core.types import Article, Span, SplitData
 from tasks import get_task
 
 TEXT = "The crooks met the mayor.\nThe crooks left town.\n"

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from benchmark.errors import UserError
 from benchmark.models import adapter_hash, load_model, use_left_padding
+from core.errors import UserError
 from tests.benchmark.tiny_helpers import tiny_model_path
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from benchmark.oracle import oracle_round_trip
-from benchmark.types import Article, Span, SplitData
+from core.types import Article, Span, SplitData
 from tasks import get_task
 
 NC = "Name_Calling,Labeling"

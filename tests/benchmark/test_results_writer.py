@@ -9,7 +9,7 @@ import pytest
 from benchmark.evaluate import build_eval_items, evaluate_completions
 from benchmark.results_writer import RunContext, write_run_folder
 from benchmark.runner import RunSpec
-from benchmark.types import Article, Span, SplitData
+from core.types import Article, Span, SplitData
 from reports.results import load_results, load_samples
 from tasks import get_task
 

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from benchmark.data.sample import materialise_sample
-from benchmark.errors import UserError
 from benchmark.runner import RunSpec, prepare_data, run_benchmark
+from core.errors import UserError
 
 
 @pytest.mark.parametrize("limit", [0, -3])

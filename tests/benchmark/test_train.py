@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from benchmark.errors import UserError
 from benchmark.train import TrainExample, examples_hash, train_adapter
 from benchmark.train_config import TrainConfig
+from core.errors import UserError
 from tests.benchmark.tiny_helpers import tiny_model_path
 
 EXAMPLES = [

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from benchmark.errors import UserError
 from benchmark.train_config import TrainConfig, load_train_config
+from core.errors import UserError
 
 
 def test_defaults_follow_the_qlora_recipe() -> None:

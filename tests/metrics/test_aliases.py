@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from benchmark.techniques import LABELS, TECHNIQUES, Technique
+from core.techniques import LABELS, TECHNIQUES, Technique
 from metrics.aliases import ALIAS_INDEX, normalize_technique, technique_key
 
 

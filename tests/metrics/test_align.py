@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from benchmark.techniques import LABELS
-from benchmark.types import Span
+from core.techniques import LABELS
+from core.types import Span
 from metrics.align import align_phrases
 from metrics.parse import ParsedPair, parse_generation
 from metrics.text_normalize import normalize_phrase, normalize_with_map

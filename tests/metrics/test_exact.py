@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from benchmark.types import Span
+from core.types import Span
 from metrics.exact import score_exact
 
 LOADED = "Loaded_Language"

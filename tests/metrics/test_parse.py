@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from benchmark.techniques import LABELS
+from core.techniques import LABELS
 from metrics.parse import (
     ERROR_CODES,
     ParsedPair,

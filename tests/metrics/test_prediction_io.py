@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from benchmark.errors import DataError
-from benchmark.types import Span
+from core.errors import DataError
+from core.types import Span
 from metrics.prediction_io import (
     check_predictions,
     check_tc_predictions,

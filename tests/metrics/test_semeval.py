@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from benchmark.techniques import LABELS
-from benchmark.types import Span
+from core.techniques import LABELS
+from core.types import Span
 from metrics.naive import reference_flc, reference_si, reference_tc
 from metrics.prediction_io import load_gold
 from metrics.semeval import score_flc, score_si, score_tc

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from benchmark.techniques import LABELS
-from benchmark.types import Span
+from core.techniques import LABELS
+from core.types import Span
 from metrics.summary import METRIC_NAMES, MetricValue, compare_systems, summarize_system
 
 LOADED = "Loaded_Language"

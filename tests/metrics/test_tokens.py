@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from benchmark.techniques import LABELS
-from benchmark.types import Span
+from core.techniques import LABELS
+from core.types import Span
 from metrics.prediction_io import load_gold
 from metrics.tokens import bio_tags, score_tokens, whitespace_tokens
 

@@ -7,7 +7,7 @@ from types import ModuleType
 
 import pytest
 
-from benchmark.errors import UserError
+from core.errors import UserError
 from reports.leaderboard import leaderboard_pivot, leaderboard_table
 from reports.records import RunResults
 from reports.results import load_runs, results_from_dict

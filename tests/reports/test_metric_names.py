@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from benchmark.errors import UserError
+from core.errors import UserError
 from reports.metric_names import higher_is_better, metric_order, resolve_metric
 
 

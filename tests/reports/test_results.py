@@ -8,7 +8,7 @@ from types import ModuleType
 
 import pytest
 
-from benchmark.errors import DataError
+from core.errors import DataError
 from reports.results import find_runs, load_results, load_runs, load_samples, results_schema
 
 

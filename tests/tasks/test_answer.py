@@ -7,7 +7,7 @@ import json
 import jsonschema
 import pytest
 
-from benchmark.types import Span, Window
+from core.types import Span, Window
 from tasks import format_answer, get_task
 
 NC = "Name_Calling,Labeling"

@@ -7,7 +7,7 @@ import json
 import jsonschema
 import pytest
 
-from benchmark.types import Span, Window
+from core.types import Span, Window
 from tasks import get_task, render_classification
 from tasks.classification import choose_markers
 

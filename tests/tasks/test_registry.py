@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from benchmark.errors import UserError
-from benchmark.techniques import LABELS, SLUGS, technique_by_slug
+from core.errors import UserError
+from core.techniques import LABELS, SLUGS, technique_by_slug
 from tasks import Task, get_task, list_tasks, register_task
 from tasks.definitions import TECHNIQUE_TEXTS
 from tasks.registry import _REGISTRY

@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from benchmark.types import Span, Window
+from core.types import Span, Window
 from tasks import get_task, select_shots
 from tasks.task import Shot
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from benchmark.errors import UserError
-from benchmark.types import Span, Window
+from core.errors import UserError
+from core.types import Span, Window
 from tasks import Prompt, get_task
 
 NC = "Name_Calling,Labeling"

@@ -12,9 +12,9 @@ import pytest
 
 from benchmark.cli import main
 from benchmark.commands.score import parse_techniques
-from benchmark.errors import UserError
-from benchmark.techniques import LABELS
-from benchmark.types import Span
+from core.errors import UserError
+from core.techniques import LABELS
+from core.types import Span
 from metrics.naive import reference_flc, reference_si, reference_tc
 from metrics.prediction_io import load_gold
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from benchmark.data.labels import LabelRow
 from benchmark.data.stats import check_corpus, count_overlapping_pairs, gold_stats
-from benchmark.types import Span
+from core.labels import LabelRow
+from core.types import Span
 
 
 def test_overlapping_pairs_by_hand() -> None:

@@ -8,7 +8,7 @@ import pytest
 
 from benchmark.data import resolve_data_dir
 from benchmark.data.sample import sample_markup_files
-from benchmark.errors import UserError
+from core.errors import UserError
 
 
 def _release(root: Path) -> Path:

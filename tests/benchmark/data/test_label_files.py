@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from benchmark.data.labels import LabelRow, read_label_file
-from benchmark.errors import DataError
+from core.errors import DataError
+from core.labels import LabelRow, read_label_file
 
 
 def _write(tmp_path: Path, content: str | bytes, name: str = "x.labels") -> Path:

@@ -9,8 +9,8 @@ import pytest
 
 from benchmark.data import load_split
 from benchmark.data.loader import read_gold_rows
-from benchmark.errors import DataError
-from benchmark.types import Span
+from core.errors import DataError
+from core.types import Span
 
 TEXTS = {"11": "\ufeffTitle here\n\nThey are thugs.\r\nGo!\n", "12": "Calm text.\n", "13": "Nothing.\n"}
 ROWS = [

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from benchmark.data.markup import parse_markup
-from benchmark.errors import DataError
-from benchmark.types import Span
+from core.errors import DataError
+from core.types import Span
 
 PATH = Path("train.ptcmd")
 

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from benchmark.data import load_split
-from benchmark.errors import DataError
-from benchmark.techniques import LABELS
-from benchmark.types import SplitData
+from core.errors import DataError
+from core.techniques import LABELS
+from core.types import SplitData
 
 
 @pytest.fixture(scope="module")

@@ -10,9 +10,9 @@ import pytest
 from benchmark.data import load_split
 from benchmark.data.loader import read_gold_rows
 from benchmark.data.sample import materialise_sample, sample_markup_files
-from benchmark.errors import DataError
-from benchmark.techniques import LABELS
-from benchmark.types import Span
+from core.errors import DataError
+from core.techniques import LABELS
+from core.types import Span
 
 TRAIN = (
     "# tiny fixture\n"

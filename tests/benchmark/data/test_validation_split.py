@@ -6,7 +6,7 @@ import pytest
 
 from benchmark.data import validation_split
 from benchmark.data.splits import article_hash
-from benchmark.types import Article, Span, SplitData
+from core.types import Article, Span, SplitData
 
 
 def _train(n: int, first: int = 1000) -> SplitData:

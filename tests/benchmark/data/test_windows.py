@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from benchmark.data.windows import make_windows, spans_in_window, window_spans_to_article
-from benchmark.types import Article, Span, Window
+from core.types import Article, Span, Window
 
 _TEXT = st.text(alphabet=st.sampled_from(list("ab c\n\n\t\ufeffé")), max_size=300)
 

@@ -6,7 +6,7 @@ import hashlib
 import json
 from typing import Any
 
-from benchmark.types import SplitData
+from core.types import SplitData
 
 
 def stable_hash(value: Any) -> str:

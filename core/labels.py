@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from benchmark.errors import DataError
-from benchmark.techniques import LABELS
+from core.errors import DataError
+from core.techniques import LABELS
 
 LabelKind = Literal["si", "flc"]
 
