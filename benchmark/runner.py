@@ -24,7 +24,6 @@ from benchmark.results_writer import RunContext, write_run_folder
 from benchmark.train_config import TrainConfig
 from core.hashing import split_hash, stable_hash
 from core.types import SplitData
-from reports.comparison import CrossEvalJob
 from tasks import Task, get_task
 
 Reporter = Callable[[str], None]
@@ -194,59 +193,6 @@ def _run_in_folder(
     oracle = oracle_round_trip(task, data.evaluation, window_chars=spec.window_chars, policy=spec.policy)
     write_run_folder(context, outcomes, oracle={k: v.value for k, v in oracle.summary.metrics.items()})
     return run_dir
-
-
-def run_cross_evaluation(job: CrossEvalJob, *, trust_remote_code: bool = False) -> Path:
-    """`bench compare`: evaluate one run's adapter on another task, same model, data and settings.
-
-    The settings come from the source run's manifest, except `trust_remote_code`: a value read
-    from a file never enables running a model's code; only the caller's own flag does.
-    """
-    manifest = _read_manifest(job.source_run_dir / "manifest.json")
-    identity = manifest["identity"]
-    try:
-        spec = _cross_eval_spec(job, manifest, identity, trust_remote_code)
-    except KeyError as missing:
-        raise_user(f"{job.source_run_dir / 'manifest.json'}: the run's identity has no {missing}")
-    return run_benchmark(spec, report=lambda message: None, run_dir=job.out_dir)
-
-
-def _cross_eval_spec(
-    job: CrossEvalJob, manifest: dict[str, Any], identity: dict[str, Any], trust_remote_code: bool
-) -> RunSpec:
-    """The source run's settings on the job's task, with the adapter under test."""
-    return RunSpec(
-        task=job.eval_task,
-        model=identity["model"],
-        quantization=identity["quantization"],
-        split=identity["split"],
-        variant=identity["variant"],
-        window_chars=identity["window_chars"],
-        data_dir=manifest.get("data_option"),
-        runs_dir=job.source_run_dir.parent,
-        max_new_tokens=identity["max_new_tokens"],
-        batch_size=identity["batch_size"],
-        do_sample=identity["do_sample"],
-        constrained=identity["constrained"],
-        policy=identity["policy"],
-        iterations=identity["iterations"],
-        seed=identity["seed"],
-        limit_articles=identity["limit_articles"],
-        trust_remote_code=trust_remote_code,
-        systems=("adapted",),
-        adapter=job.adapter_dir,
-    )
-
-
-def _read_manifest(path: Path) -> dict[str, Any]:
-    """A run folder's manifest.json; UserError naming the file when it is missing or unreadable."""
-    try:
-        manifest = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise_user(f"{path}: cannot read the run's manifest ({error})")
-    if not isinstance(manifest, dict) or not isinstance(manifest.get("identity"), dict):
-        raise_user(f"{path}: not a run manifest (no identity)")
-    return manifest
 
 
 def train_or_reuse_adapter(

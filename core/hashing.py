@@ -8,6 +8,8 @@ from typing import Any
 
 from core.types import SplitData
 
+HASH_CHARS = 12
+
 
 def stable_hash(value: Any) -> str:
     """sha256 of the canonical JSON of `value` (sorted keys), 64 hex digits."""
@@ -27,3 +29,8 @@ def split_hash(split: SplitData) -> str:
             ):
                 digest.update(f"{span.start}:{span.end}:{span.technique}\n".encode())
     return digest.hexdigest()
+
+
+def short_hash(value: str) -> str:
+    """The prefix of a hash shown in tables (the same in every format)."""
+    return value[:HASH_CHARS]

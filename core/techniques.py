@@ -50,3 +50,9 @@ def technique_by_slug(slug: str) -> Technique:
         return _BY_SLUG[slug]
     except KeyError:
         raise KeyError(f"unknown technique slug {slug!r}; expected one of {', '.join(SLUGS)}") from None
+
+
+def task_order(tasks: set[str] | list[str]) -> list[str]:
+    """Tasks in technique order (the 14 slugs as in the PTC), other tasks after, alphabetically."""
+    names = set(tasks)
+    return [slug for slug in SLUGS if slug in names] + sorted(names - set(SLUGS))

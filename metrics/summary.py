@@ -11,6 +11,7 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal, cast
 
+from core.records import MetricValue, TechniqueScore
 from core.types import Span
 from metrics.counts import SpanScore
 from metrics.exact import score_exact
@@ -26,30 +27,11 @@ METRIC_NAMES: tuple[str, ...] = tuple(
 
 
 @dataclass(frozen=True)
-class MetricValue:
-    """A corpus-level metric and its bootstrap confidence interval (None when not computed)."""
-
-    value: float
-    ci: tuple[float, float] | None
-
-
-@dataclass(frozen=True)
-class TechniqueSummary:
-    """FLC scores restricted to one technique, with its merged predicted and gold span counts."""
-
-    flc_precision: float
-    flc_recall: float
-    flc_f1: float
-    n_pred: int
-    n_gold: int
-
-
-@dataclass(frozen=True)
 class SystemSummary:
     """Every span metric of one system, FLC per technique, and the span counts in scope."""
 
     metrics: Mapping[str, MetricValue]
-    per_technique: Mapping[str, TechniqueSummary] = field(default_factory=dict)
+    per_technique: Mapping[str, TechniqueScore] = field(default_factory=dict)
     n_pred_spans: int = 0
     n_gold_spans: int = 0
 
@@ -116,9 +98,9 @@ def summarize_system(
             if iterations > 0 and score.per_article:
                 ci = bootstrap_ci(table, component, iterations=iterations, level=level, seed=seed)
             metrics[f"{family}_{component}"] = MetricValue(float(getattr(score, component)), ci)
-    per_technique: dict[str, TechniqueSummary] = {}
+    per_technique: dict[str, TechniqueScore] = {}
     for technique, flc in getattr(scores["flc"], "per_technique", {}).items():
-        per_technique[technique] = TechniqueSummary(flc.precision, flc.recall, flc.f1, flc.n_pred, flc.n_gold)
+        per_technique[technique] = TechniqueScore(flc.precision, flc.recall, flc.f1, flc.n_pred, flc.n_gold)
     if not technique_agnostic:
         pred, gold = _restricted(pred, techniques), _restricted(gold, techniques)
     return SystemSummary(

@@ -6,18 +6,30 @@ import html
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 import pandas as pd
 
+from core.hashing import short_hash
+from core.records import RunResults
 from reports import plots
-from reports.comparison import CrossEvalJob, comparison_matrix, diagonal_gains
+from reports.comparison import comparison_matrix, diagonal_gains
 from reports.html_page import page
 from reports.leaderboard import leaderboard_pivot, leaderboard_table
 from reports.metric_names import higher_is_better
-from reports.records import RunResults
 from reports.render import markdown_text, to_html_table, to_markdown, write_csv
 from reports.results import UnreadableRun
-from reports.selection import ExcludedRun, select_comparable, short_hash
+from reports.selection import ExcludedRun, select_comparable
+
+
+class MissingPair(Protocol):
+    """An (adapter, task) pair with no results yet (the engine's `CrossEvalJob` is one)."""
+
+    @property
+    def adapter_task(self) -> str: ...
+
+    @property
+    def eval_task(self) -> str: ...
 
 
 def excluded_table(excluded: Sequence[ExcludedRun], unreadable: Sequence[UnreadableRun] = ()) -> pd.DataFrame:
@@ -122,7 +134,7 @@ class Comparison:
     metric: str
     matrix: pd.DataFrame
     diagonal: pd.DataFrame
-    missing: tuple[CrossEvalJob, ...]
+    missing: tuple[MissingPair, ...]
     excluded: pd.DataFrame
 
 
@@ -130,7 +142,7 @@ def build_comparison(
     runs: Sequence[RunResults],
     metric: str,
     split: str = "dev",
-    missing: Sequence[CrossEvalJob] = (),
+    missing: Sequence[MissingPair] = (),
     data_hash: str | None = None,
 ) -> Comparison:
     """The matrix and the diagonal gains over the comparable runs."""

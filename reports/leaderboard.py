@@ -6,9 +6,11 @@ from collections.abc import Sequence
 
 import pandas as pd
 
+from core.hashing import short_hash
+from core.records import RunResults
+from core.techniques import task_order
 from reports.metric_names import higher_is_better
-from reports.records import RunResults
-from reports.selection import ExcludedRun, select_comparable, short_hash, task_order
+from reports.selection import ExcludedRun, select_comparable
 
 LEADERBOARD_COLUMNS = (
     "run",

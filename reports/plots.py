@@ -10,9 +10,9 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
+from core.records import RunResults
 from reports.formatting import is_missing
 from reports.metric_names import metric_order
-from reports.records import RunResults
 from reports.tables import system_order
 
 DPI = 100

@@ -15,7 +15,8 @@ import jsonschema
 from jsonschema import Draft202012Validator
 
 from core.errors import DataError
-from reports.records import (
+from core.records import (
+    SCHEMA_DIR,
     AdapterInfo,
     Comparison,
     DataInfo,
@@ -34,7 +35,6 @@ logger = logging.getLogger(__name__)
 
 RESULTS_FILE = "results.json"
 SAMPLES_FILE = "samples.jsonl"
-SCHEMA_DIR = Path(__file__).resolve().parent
 
 
 @cache

@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pandas as pd
 
+from core.hashing import short_hash
+from core.records import RunResults, SampleRecord
 from reports import plots
 from reports.html_page import bullet_list, page
-from reports.records import RunResults, SampleRecord
 from reports.render import markdown_text, to_html_table, to_markdown, write_csv
 from reports.results import SAMPLES_FILE, load_results, load_samples
 from reports.sample_browser import article_text_lookup, sample_browser
-from reports.selection import short_hash
 from reports.tables import counts_table, errors_table, per_technique_table, run_table, system_order
 
 FORMATS: tuple[str, ...] = ("md", "html", "csv", "png", "json")

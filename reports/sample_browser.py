@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from itertools import pairwise
 from pathlib import Path
 
-from reports.records import SampleRecord, SampleSpan
+from core.records import SampleRecord, SampleSpan
 
 TextLookup = Callable[[str], str | None]
 COMPLETION_PREVIEW_CHARS = 2000  # longer raw completions are folded behind <details>

@@ -7,10 +7,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from core.errors import UserError
-from core.techniques import SLUGS
-from reports.records import RunResults
-
-HASH_CHARS = 12
+from core.hashing import short_hash
+from core.records import RunResults
 
 
 @dataclass(frozen=True)
@@ -19,11 +17,6 @@ class ExcludedRun:
 
     run: RunResults
     reason: str
-
-
-def short_hash(value: str) -> str:
-    """The prefix of a hash shown in tables (the same in every format)."""
-    return value[:HASH_CHARS]
 
 
 def majority_data_hash(runs: Sequence[RunResults]) -> str | None:
@@ -75,9 +68,3 @@ def select_comparable(
 
 def _is_empty(run: RunResults) -> bool:
     return run.data.n_windows < 1 or run.data.n_articles < 1
-
-
-def task_order(tasks: set[str] | list[str]) -> list[str]:
-    """Tasks in technique order (the 14 slugs as in the PTC), other tasks after, alphabetically."""
-    names = set(tasks)
-    return [slug for slug in SLUGS if slug in names] + sorted(names - set(SLUGS))

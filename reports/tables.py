@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import pandas as pd
 
+from core.records import RunResults, SystemCounts
 from core.techniques import LABELS
 from reports.comparison import comparison_matrix, diagonal_gains
 from reports.leaderboard import leaderboard_pivot, leaderboard_table
 from reports.metric_names import metric_order
-from reports.records import RunResults, SystemCounts
 
 __all__ = [
     "comparison_matrix",

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import importlib
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from reports.comparison import CrossEvalJob
+    from benchmark.cross_eval import CrossEvalJob
 
 DEFAULT_FORMATS = "md,png,csv"
 ALLOWED_FORMATS = ("md", "png", "csv")
@@ -46,32 +45,24 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(handler=run)
 
 
-def generate(jobs: Sequence[CrossEvalJob], *, trust_remote_code: bool = False) -> bool:
-    """Run the missing cross-evaluations with the runner; False (and a notice) when it is unavailable."""
-    try:
-        run_cross_evaluation = importlib.import_module("benchmark.runner").run_cross_evaluation
-    except (ImportError, AttributeError) as error:
-        print(
-            f"bench compare: cross-evaluation is not available ({error}); tabulating existing results "
-            f"only, {len(jobs)} adapter/task pairs stay empty (use --no-generate to silence this)",
-            file=sys.stderr,
-        )
-        return False
+def generate(jobs: Sequence[CrossEvalJob], *, trust_remote_code: bool = False) -> None:
+    """Run the missing cross-evaluations, one run folder each."""
+    from benchmark import cross_eval
+
     for number, job in enumerate(jobs, start=1):
         print(
             f"[{number}/{len(jobs)}] {job.adapter_task} adapter on {job.eval_task} -> {job.out_dir}",
             file=sys.stderr,
         )
-        run_cross_evaluation(job, trust_remote_code=trust_remote_code)
-    return True
+        cross_eval.run_cross_evaluation(job, trust_remote_code=trust_remote_code)
 
 
 def run(args: argparse.Namespace) -> int:
     """Generate what is missing (unless --no-generate), then write the matrix, diagonal and heatmap."""
     from benchmark.commands._runs import load_runs_and_metric
     from benchmark.console import wide_console
+    from benchmark.cross_eval import plan_cross_evaluations
     from reports.board_report import build_comparison, write_comparison
-    from reports.comparison import plan_cross_evaluations
     from reports.options import parse_formats
     from reports.render import to_console_table
     from reports.results import load_runs_tolerant
@@ -82,7 +73,8 @@ def run(args: argparse.Namespace) -> int:
     for bad in unreadable:
         print(f"bench compare: skipping an unreadable run: {bad.reason}", file=sys.stderr)
     jobs = plan_cross_evaluations(select_comparable(runs, args.split, args.data_hash)[0])
-    if jobs and not args.no_generate and generate(jobs, trust_remote_code=args.trust_remote_code):
+    if jobs and not args.no_generate:
+        generate(jobs, trust_remote_code=args.trust_remote_code)
         runs = load_runs_tolerant(args.runs_dir)[0]
         jobs = plan_cross_evaluations(select_comparable(runs, args.split, args.data_hash)[0])
     comparison = build_comparison(runs, metric, args.split, jobs, args.data_hash)

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from benchmark.cli import main
-from reports.comparison import resolve_adapter_dir
+from benchmark.cross_eval import resolve_adapter_dir
 from reports.results import load_results, load_runs
 
 FAST = ["--limit-articles", "2", "--window-chars", "500", "--max-steps", "2", "--max-new-tokens", "32"]

@@ -7,7 +7,8 @@ from types import ModuleType
 
 import pytest
 
-from reports.comparison import CrossEvalJob, comparison_matrix, diagonal_gains, plan_cross_evaluations
+from benchmark.cross_eval import CrossEvalJob, plan_cross_evaluations
+from reports.comparison import comparison_matrix, diagonal_gains
 from reports.results import load_runs, results_from_dict
 from reports.selection import select_comparable
 

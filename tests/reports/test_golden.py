@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
+from benchmark.cross_eval import plan_cross_evaluations
 from reports.board_report import (
     build_comparison,
     build_leaderboard,
     comparison_markdown,
     leaderboard_markdown,
 )
-from reports.comparison import plan_cross_evaluations
 from reports.results import load_results, load_runs
 from reports.run_report import render_markdown
 from reports.selection import select_comparable

@@ -6,7 +6,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from types import ModuleType
 
-from reports.records import SampleSpan
+from core.records import SampleSpan
 from reports.results import load_results, load_samples
 from reports.run_report import render_html
 from reports.sample_browser import highlight

@@ -8,8 +8,8 @@ from types import ModuleType
 import pytest
 
 from core.errors import UserError
+from core.records import RunResults
 from reports.leaderboard import leaderboard_pivot, leaderboard_table
-from reports.records import RunResults
 from reports.results import load_runs, results_from_dict
 
 

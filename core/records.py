@@ -1,4 +1,7 @@
-"""Frozen records mirroring results.json and samples.jsonl, so reports never pass bare dicts."""
+"""Frozen records mirroring results.json and samples.jsonl, so reports never pass bare dicts.
+
+Their JSON schemas (`results_schema.json`, `samples_schema.json`) sit beside this module.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +9,26 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from metrics.summary import MetricValue as MetricValue  # re-exported: one type for writer and reader
-from metrics.summary import TechniqueSummary as TechniqueScore
+SCHEMA_DIR = Path(__file__).resolve().parent
+
+
+@dataclass(frozen=True)
+class MetricValue:
+    """A corpus-level metric and its bootstrap confidence interval (None when not computed)."""
+
+    value: float
+    ci: tuple[float, float] | None
+
+
+@dataclass(frozen=True)
+class TechniqueScore:
+    """FLC scores restricted to one technique, with its merged predicted and gold span counts."""
+
+    flc_precision: float
+    flc_recall: float
+    flc_f1: float
+    n_pred: int
+    n_gold: int
 
 
 @dataclass(frozen=True)
