@@ -1,0 +1,60 @@
+"""The package layering, read from the source with `ast`: core <- metrics, tasks <- reports, engine <- CLI.
+
+`core` is the shared vocabulary and imports none of the others; `metrics`, `tasks` and `reports`
+never import the engine (`benchmark`), so scoring and reports work without the model stack; the
+engine never imports `reports` (presentation); only the CLI layer (`benchmark/cli.py`,
+`benchmark/console.py`, `benchmark/commands/`) may import everything.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+PACKAGES = ("core", "metrics", "tasks", "reports", "benchmark")
+ALLOWED: dict[str, frozenset[str]] = {
+    "core": frozenset(),
+    "metrics": frozenset({"core"}),
+    "tasks": frozenset({"core"}),
+    "reports": frozenset({"core", "metrics"}),
+    "benchmark": frozenset({"core", "metrics", "tasks"}),
+}
+CLI_LAYER = ("benchmark/cli.py", "benchmark/console.py", "benchmark/commands/")
+
+
+def imported_packages(path: Path) -> set[tuple[str, int]]:
+    """(top-level package, line) of every absolute import in a file, at any depth (functions too)."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), filename=str(path))):
+        if isinstance(node, ast.Import):
+            found |= {(alias.name.split(".")[0], node.lineno) for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add((node.module.split(".")[0], node.lineno))
+    return found
+
+
+def violations(package: str) -> list[str]:
+    """`file:line imports X` for every import of a project package the layering forbids."""
+    bad = []
+    for path in sorted((REPO / package).rglob("*.py")):
+        relative = path.relative_to(REPO).as_posix()
+        if relative.startswith(CLI_LAYER):
+            continue
+        for imported, line in sorted(imported_packages(path)):
+            if imported in PACKAGES and imported != package and imported not in ALLOWED[package]:
+                bad.append(f"{relative}:{line} imports {imported}")
+    return bad
+
+
+@pytest.mark.parametrize("package", PACKAGES)
+def test_package_imports_follow_the_layering(package: str) -> None:
+    assert violations(package) == []
+
+
+def test_the_rule_sees_function_level_imports(tmp_path: Path) -> None:
+    module = tmp_path / "m.py"
+    module.write_text("def f():\n    from benchmark.runner import RunSpec\n    import reports.tables\n")
+    assert imported_packages(module) == {("benchmark", 2), ("reports", 3)}
