@@ -11,7 +11,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -25,6 +24,7 @@ from typing import Any
 
 from benchmark.paths import cache_dir
 from core.errors import UserError
+from core.hashing import file_sha256
 
 MARKER = "catalogue.json"
 
@@ -287,15 +287,6 @@ def _no_tqdm_bars() -> Iterator[None]:
         yield
     finally:
         gguf_utils.tqdm = original
-
-
-def file_sha256(path: Path) -> str:
-    """sha256 of a file's bytes, read in 1 MiB blocks."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def catalogue_rows() -> list[dict[str, Any]]:

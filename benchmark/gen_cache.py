@@ -11,7 +11,6 @@ shards into the main file, so no two processes ever append to one file.
 from __future__ import annotations
 
 import fcntl
-import hashlib
 import json
 import logging
 import os
@@ -22,16 +21,12 @@ from pathlib import Path
 
 from benchmark.paths import cache_dir
 from benchmark.stopping import StopReason
+from core.hashing import sha256_text
 
 logger = logging.getLogger(__name__)
 
 CACHE_FORMAT_VERSION = 1
 _STOP_REASONS = ("eos", "json_closed", "max_new_tokens")
-
-
-def sha256_text(text: str) -> str:
-    """Hex sha256 of a UTF-8 string."""
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def prompt_hash(prompt: str) -> str:

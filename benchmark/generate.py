@@ -8,8 +8,6 @@ it stopped and a fully cached re-run touches no model at all.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import time
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
@@ -20,6 +18,7 @@ from typing import Any
 from benchmark.gen_cache import CacheEntry, CompletionCache, cache_key, new_entry, prompt_hash
 from benchmark.stopping import JsonStopCriteria, StopReason
 from core.errors import UserError
+from core.hashing import stable_hash, stable_int
 
 
 @dataclass(frozen=True)
@@ -52,7 +51,7 @@ class GenSettings:
         if not self.do_sample:
             for name in ("temperature", "top_p", "seed"):
                 del fields[name]
-        return hashlib.sha256(json.dumps(fields, sort_keys=True).encode()).hexdigest()[:32]
+        return stable_hash(fields, 32, ensure_ascii=True)
 
 
 @dataclass(frozen=True)
@@ -89,7 +88,7 @@ def generate_completions(
         raise UserError("constrained decoding needs the task's JSON schema")
     settings_key = settings.key()
     if settings.constrained and schema is not None:
-        settings_key += ":" + hashlib.sha256(json.dumps(schema, sort_keys=True).encode()).hexdigest()[:16]
+        settings_key += ":" + stable_hash(schema, 16, ensure_ascii=True)
     hashes = [prompt_hash(prompt) for prompt in prompts]
     keys = [cache_key(model_key, settings_key, digest) for digest in hashes]
     done: dict[str, Completion] = {}
@@ -141,7 +140,7 @@ def _generate_pending(
         grammar = _compile_grammar(model, tokenizer, schema) if settings.constrained else None
         for start in range(0, len(ordered), settings.batch_size):
             batch = ordered[start : start + settings.batch_size]
-            seed = int(hashlib.sha256(f"{settings.seed}:{keys[batch[0]]}".encode()).hexdigest()[:8], 16)
+            seed = stable_int(f"{settings.seed}:{keys[batch[0]]}", 4)
             results = generate_batch(
                 model, tokenizer, [prompts[i] for i in batch], settings, add_special, seed, grammar
             )

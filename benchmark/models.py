@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from dataclasses import dataclass
@@ -11,6 +10,7 @@ from typing import Any
 
 from benchmark.quant import QUANTIZATIONS, Quantization, disable_cpu_weight_repacking, quantization_config
 from core.errors import UserError
+from core.hashing import new_digest
 
 ADAPTER_FILES = ("adapter_model.safetensors", "adapter_model.bin", "adapter_config.json")
 
@@ -133,7 +133,7 @@ def adapter_base_model(adapter_dir: Path) -> str | None:
 def adapter_hash(adapter_dir: Path) -> str:
     """sha256 over the adapter weights and config: identifies an adapter in caches and results."""
     adapter_dir = Path(adapter_dir)
-    digest = hashlib.sha256()
+    digest = new_digest()
     found = False
     for name in ADAPTER_FILES:
         path = adapter_dir / name

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from typing import Any
 
+from core.hashing import sha256_text
 from core.types import Span
 
 
 def text_hash(text: str) -> str:
     """Short stable hash of a prompt or completion (sha256, 16 hex digits)."""
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+    return sha256_text(text, 16)
 
 
 def spans_to_rows(spans: tuple[Span, ...]) -> list[list[Any]]:

@@ -8,7 +8,6 @@ phrases. Its scores are a pipeline check, never a result.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import os
@@ -21,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmark.paths import cache_dir
+from core.hashing import new_digest
 
 logger = logging.getLogger(__name__)
 
@@ -126,11 +126,11 @@ def _default_corpus_texts() -> list[str]:
 
 def _recipe_hash(recipe: TinyRecipe, texts: Sequence[str]) -> str:
     """Short sha256 of the recipe, the special tokens, the chat template and the training text."""
-    digest = hashlib.sha256()
+    digest = new_digest()
     payload = {"recipe": asdict(recipe), "special": SPECIAL_TOKENS, "chat_template": CHAT_TEMPLATE}
     digest.update(json.dumps(payload, sort_keys=True).encode())
     for text in texts:
-        digest.update(hashlib.sha256(text.encode()).digest())
+        digest.update(new_digest(text.encode()).digest())
     return digest.hexdigest()[:16]
 
 

@@ -8,7 +8,6 @@ and resume from the last checkpoint. Writes `adapter/` (adapter + tokenizer) and
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import resource
@@ -25,6 +24,7 @@ from benchmark.checkpoints import last_complete_checkpoint
 from benchmark.quant import Quantization
 from benchmark.train_config import TrainConfig
 from core.errors import UserError
+from core.hashing import new_digest
 
 MANIFEST_NAME = "manifest.json"
 VERSIONED_PACKAGES = ("torch", "transformers", "peft", "trl", "bitsandbytes", "accelerate", "datasets")
@@ -239,7 +239,7 @@ def train_adapter(
 
 def examples_hash(examples: Sequence[TrainExample]) -> str:
     """sha256 of the examples in order: says whether an adapter was trained on this exact data."""
-    digest = hashlib.sha256()
+    digest = new_digest()
     for example in examples:
         digest.update(json.dumps([example.prompt, example.completion]).encode() + b"\n")
     return digest.hexdigest()

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
-import hashlib
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any, Literal
 
 from core.errors import UserError
+from core.hashing import stable_hash
 
 Optimizer = Literal["auto", "paged_adamw_8bit", "adamw_torch", "adamw_8bit", "sgd"]
 
@@ -83,8 +82,7 @@ class TrainConfig:
 
     def config_hash(self) -> str:
         """Short sha256 of the settings, to tell whether a saved adapter matches a request."""
-        encoded = json.dumps(self.to_dict(), sort_keys=True).encode()
-        return hashlib.sha256(encoded).hexdigest()[:16]
+        return stable_hash(self.to_dict(), 16, ensure_ascii=True)
 
 
 FIELD_NAMES = tuple(field.name for field in fields(TrainConfig))

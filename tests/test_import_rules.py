@@ -58,3 +58,14 @@ def test_the_rule_sees_function_level_imports(tmp_path: Path) -> None:
     module = tmp_path / "m.py"
     module.write_text("def f():\n    from benchmark.runner import RunSpec\n    import reports.tables\n")
     assert imported_packages(module) == {("benchmark", 2), ("reports", 3)}
+
+
+def test_sha256_is_computed_in_core_hashing_only() -> None:
+    users = [
+        f"{path.relative_to(REPO).as_posix()}:{line}"
+        for package in PACKAGES
+        for path in sorted((REPO / package).rglob("*.py"))
+        for imported, line in sorted(imported_packages(path))
+        if imported == "hashlib" and path != REPO / "core" / "hashing.py"
+    ]
+    assert users == []

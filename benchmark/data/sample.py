@@ -7,7 +7,6 @@ and validation as the real release, and an edit of the markup re-materialises it
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import tempfile
@@ -18,6 +17,7 @@ from benchmark.data.loader import articles_dir, labels_file, labels_folder
 from benchmark.data.markup import MarkedArticle, parse_markup
 from benchmark.paths import cache_dir
 from core.errors import DataError
+from core.hashing import new_digest
 
 SAMPLE_SPLITS: tuple[str, ...] = ("train", "dev")
 _FORMAT_VERSION = b"ptc-sample-v1"
@@ -33,7 +33,7 @@ def materialise_sample(dest: Path | None = None, markup_files: dict[str, Path] |
     """The sample as a PTC release folder `dest/sample-corpus-<hash>/` (dest: the cache), written once."""
     files = markup_files if markup_files is not None else sample_markup_files()
     sources = {split: _read_markup(path) for split, path in files.items()}
-    digest = hashlib.sha256(_FORMAT_VERSION)
+    digest = new_digest(_FORMAT_VERSION)
     for split in sorted(sources):
         digest.update(f"\0{split}\0".encode())
         digest.update(sources[split].encode())

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
-
+from core.hashing import stable_int
 from core.types import SplitData
 
 VALIDATION_SPLIT_NAME = "validation"
@@ -11,7 +10,7 @@ VALIDATION_SPLIT_NAME = "validation"
 
 def article_hash(article_id: str) -> int:
     """A hash of the id that is the same on every machine and run (unlike Python's `hash`)."""
-    return int.from_bytes(hashlib.sha256(f"ptc-bench/validation/{article_id}".encode()).digest()[:8], "big")
+    return stable_int(f"ptc-bench/validation/{article_id}", 8)
 
 
 def validation_split(train: SplitData, fraction: float = 0.1) -> tuple[SplitData, SplitData]:

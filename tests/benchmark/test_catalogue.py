@@ -31,7 +31,6 @@ from benchmark.catalogue import (
     convert_gguf,
     converted_dir,
     ensure_converted,
-    file_sha256,
     is_converted,
     packaged_file,
     resolve_model,
@@ -41,6 +40,7 @@ from benchmark.data.loader import articles_dir
 from benchmark.data.sample import materialise_sample
 from benchmark.data.source import resolve_data_dir
 from core.errors import UserError
+from core.hashing import file_sha256
 from tests.benchmark.gguf_helpers import llama_cpp_permute, write_llama_gguf
 from tests.benchmark.tiny_helpers import tiny_model_path
 

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 from benchmark.data import validation_split
 from benchmark.data.splits import article_hash
 from core.types import Article, Span, SplitData
+
+REPO = Path(__file__).resolve().parents[3]
 
 
 def _train(n: int, first: int = 1000) -> SplitData:
@@ -33,11 +41,19 @@ def test_choice_depends_on_ids_only() -> None:
 
 
 def test_hash_is_stable_across_processes() -> None:
-    # a fixed value: Python's hash() is salted per process, sha256 is not
-    assert article_hash("111111111") == article_hash("111111111")
-    assert article_hash("111111111") == int.from_bytes(
-        __import__("hashlib").sha256(b"ptc-bench/validation/111111111").digest()[:8], "big"
+    # Python's hash() is salted per process (PYTHONHASHSEED); a second interpreter with another
+    # salt must give the same article hashes, and the same validation split
+    ids = ["111111111", "999001", "728"]
+    code = (
+        "import json, sys; from benchmark.data.splits import article_hash; "
+        "print(json.dumps([article_hash(i) for i in sys.argv[1:]]))"
     )
+    env = {**os.environ, "PYTHONHASHSEED": "12345", "PYTHONPATH": str(REPO)}
+    done = subprocess.run(
+        [sys.executable, "-c", code, *ids], capture_output=True, text=True, env=env, cwd=REPO, check=True
+    )
+    assert json.loads(done.stdout) == [article_hash(i) for i in ids]
+    assert article_hash("111111111") == 7590312815325459148  # sha256, first 8 bytes, big-endian
 
 
 @pytest.mark.parametrize(
