@@ -1,4 +1,10 @@
-"""Shared test options and fixtures: slow/GPU markers, the real PTC release, offline mode."""
+"""Shared test options and fixtures: tier markers, the real PTC release, offline mode.
+
+Tiers: every test under tests/integration/ is marked `integration` here, as are the files that
+train a model (they say so with `pytestmark`); every other test is marked `unit`, so
+`pytest -m "not integration"` runs the fast tier. `slow` tests run only with --run-slow, `gpu`
+tests only where CUDA is present.
+"""
 
 from __future__ import annotations
 
@@ -33,7 +39,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         has_cuda = torch.cuda.is_available()
     except ImportError:
         has_cuda = False
+    integration_dir = Path(__file__).resolve().parent / "integration"
     for item in items:
+        if integration_dir in Path(str(item.fspath)).resolve().parents:
+            item.add_marker(pytest.mark.integration)
+        if not any(item.get_closest_marker(tier) for tier in ("integration", "slow", "gpu")):
+            item.add_marker(pytest.mark.unit)
         if "slow" in item.keywords and not run_slow:
             item.add_marker(pytest.mark.skip(reason="slow: run with --run-slow"))
         if "gpu" in item.keywords and not has_cuda:

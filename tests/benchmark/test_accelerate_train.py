@@ -7,8 +7,12 @@ import textwrap
 import time
 from pathlib import Path
 
+import pytest
+
 from tests.benchmark.tiny_helpers import tiny_model_path
 from tests.cpu_launch import launch_two_cpu_processes
+
+pytestmark = pytest.mark.integration  # trains or launches model processes
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 

@@ -87,6 +87,7 @@ def test_newest_complete_checkpoint_wins_and_incomplete_newer_ones_are_reported(
     assert last_complete_checkpoint(tmp_path / "missing", messages.append) is None
 
 
+@pytest.mark.integration  # trains an adapter twice
 def test_rerun_after_losing_the_newest_trainer_state_resumes_from_the_one_before(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

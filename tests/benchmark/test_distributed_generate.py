@@ -7,6 +7,8 @@ import textwrap
 import time
 from pathlib import Path
 
+import pytest
+
 from benchmark.distributed import shard_indices
 from benchmark.gen_cache import CompletionCache
 from benchmark.generate import GenSettings, generate_completions
@@ -17,6 +19,8 @@ from tests.benchmark.generation_helpers import (
     single_threaded_torch,
 )
 from tests.cpu_launch import launch_two_cpu_processes
+
+pytestmark = pytest.mark.integration  # trains or launches model processes
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 N_PROMPTS = 10

@@ -81,6 +81,7 @@ def _lora_gradients(quantization: str, eval_forward_first: bool = True) -> Any:
     return torch.cat(grads)
 
 
+@pytest.mark.integration  # two LoRA backward passes on the tiny model
 def test_lora_gradients_through_4bit_point_like_the_unquantised_ones() -> None:
     import torch
 
@@ -91,6 +92,21 @@ def test_lora_gradients_through_4bit_point_like_the_unquantised_ones() -> None:
     # AVX512-BF16 repacking bug the cosine falls to ~0.2 (relative error ~0.98) on CPUs that have
     # the instruction, so 0.8 separates "quantisation noise" from "wrong gradients" with margin.
     assert cosine > 0.8, cosine
+
+
+@pytest.mark.gpu
+def test_4bit_on_cuda_keeps_nf4_weights_on_the_gpu_and_generates() -> None:
+    import bitsandbytes as bnb
+    import torch
+
+    loaded = load_model(str(tiny_model_path()), quantization="4bit", device="cuda")
+    layers = [m for m in loaded.model.modules() if isinstance(m, bnb.nn.Linear4bit)]
+    assert layers and all(layer.weight.device.type == "cuda" for layer in layers)
+    assert layers[0].weight.quant_state.quant_type == "nf4"
+    batch = loaded.tokenizer(["The council met"], return_tensors="pt").to("cuda")
+    with torch.no_grad():
+        out = loaded.model.generate(**batch, max_new_tokens=4, do_sample=False)
+    assert out.shape[1] == batch["input_ids"].shape[1] + 4
 
 
 def test_adapter_hash_covers_weights_and_config(tmp_path: Path) -> None:

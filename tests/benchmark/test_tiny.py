@@ -16,6 +16,7 @@ def _weights_hash(path: Path) -> str:
     return hashlib.sha256((path / "model.safetensors").read_bytes()).hexdigest()
 
 
+@pytest.mark.integration  # pre-trains two tiny models
 def test_two_builds_in_separate_caches_are_identical(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     recipe = quick_recipe(steps=5)
     monkeypatch.setenv("PTC_BENCH_CACHE", str(tmp_path / "a"))
@@ -37,6 +38,7 @@ def test_second_call_returns_the_cached_folder_instantly() -> None:
     assert not list(path.parent.glob(f"{path.name}.tmp-*"))  # the staging folder was renamed away
 
 
+@pytest.mark.integration  # pre-trains two tiny models
 def test_recipe_and_text_change_the_cache_key() -> None:
     base = ensure_tiny_model(list(CORPUS), recipe=quick_recipe(steps=3))
     other_steps = ensure_tiny_model(list(CORPUS), recipe=quick_recipe(steps=4))

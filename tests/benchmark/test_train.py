@@ -12,6 +12,8 @@ from benchmark.train_config import TrainConfig
 from core.errors import UserError
 from tests.benchmark.tiny_helpers import tiny_model_path
 
+pytestmark = pytest.mark.integration  # trains or launches model processes
+
 EXAMPLES = [
     TrainExample(
         f"Text: the council met on day {i} to discuss the bridge.\nAnswer:\n", '{"the bridge": "place"}'
