@@ -6,17 +6,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-SUMMARY_METRICS = (
-    "si_precision",
-    "si_recall",
-    "si_f1",
-    "exact_precision",
-    "exact_recall",
-    "exact_f1",
-    "flc_f1",
-    "json_validity",
-    "hallucination_rate",
-)
+from metrics.registry import RUN_SUMMARY
 
 
 def wide_console(width: int = 160) -> Any:
@@ -61,7 +51,7 @@ def print_run_summary(run_dir: Path) -> None:
         table.add_column("p", justify="right")
     if "oracle" in frame.columns:
         table.add_column("oracle", justify="right")
-    for metric in [m for m in SUMMARY_METRICS if m in frame.index]:
+    for metric in [m for m in RUN_SUMMARY if m in frame.index]:
         row = frame.loc[metric]
         cells = [metric] + [_with_ci(row[s], row[f"{s} CI"]) for s in systems]
         if "difference" in frame.columns:

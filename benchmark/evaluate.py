@@ -75,16 +75,6 @@ class SystemOutcome:
         return dict(sorted(counts.items()))
 
 
-def task_gold(task: Task, spans: Sequence[Span]) -> tuple[Span, ...]:
-    """The gold spans a task is scored on: its techniques only; technique-free for SI."""
-    if task.kind == "span-identification":
-        return tuple(sorted({Span(s.start, s.end) for s in spans}))
-    if task.gold_labels is None:
-        return tuple(sorted(spans))
-    allowed = set(task.gold_labels)
-    return tuple(sorted(s for s in spans if s.technique in allowed))
-
-
 def build_eval_items(
     task: Task,
     split: SplitData,
@@ -98,9 +88,9 @@ def build_eval_items(
     items: list[EvalItem] = []
     for article_id in sorted(split.articles):
         article = split.articles[article_id]
-        gold = task_gold(task, split.gold(article_id)) if split.has_gold else ()
+        gold = task.gold(split.gold(article_id)) if split.has_gold else ()
         windows = make_windows(article, window_chars)
-        if task.kind == "technique-classification":
+        if task.one_prompt_per_span:
             items.extend(_classification_items(windows, gold, variant, tokenizer))
             continue
         for window in windows:
@@ -165,7 +155,7 @@ def evaluate_completions(
 def _spans_of(
     task: Task, item: EvalItem, completion: str, policy: AlignPolicy, fuzzy_threshold: float | None
 ) -> tuple[list[Span], tuple[tuple[str, str], ...], ParseResult]:
-    if task.kind == "technique-classification":
+    if task.one_prompt_per_span:
         parsed = parse_classification(completion, task.labels)
         if item.span is None or not parsed.pairs:
             return [], (), parsed
@@ -179,7 +169,7 @@ def _spans_of(
         fuzzy_threshold=fuzzy_threshold,
     )
     spans = list(aligned.spans)
-    if task.kind == "span-identification":
+    if task.technique_agnostic:
         spans = [Span(s.start, s.end) for s in spans]
     unaligned = tuple((pair.phrase, pair.technique) for pair in aligned.unaligned)
     return spans, unaligned, parsed

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from benchmark.evaluate import AlignPolicy, SystemOutcome, build_eval_items, evaluate_completions, task_gold
+from benchmark.evaluate import AlignPolicy, SystemOutcome, build_eval_items, evaluate_completions
 from core.types import SplitData
 from metrics.summary import SystemSummary, summarize_system
 from tasks import Task
@@ -31,14 +31,14 @@ def oracle_round_trip(
     items = build_eval_items(task, split, window_chars=window_chars)
     targets = [item.target or "" for item in items]
     outcome = evaluate_completions(task, items, targets, system="oracle", policy=policy)
-    gold = {article_id: task_gold(task, split.gold(article_id)) for article_id in split.articles}
+    gold = {article_id: task.gold(split.gold(article_id)) for article_id in split.articles}
     texts = {article_id: article.text for article_id, article in split.articles.items()}
     summary = summarize_system(
         outcome.predictions,
         gold,
         texts,
-        techniques=task.labels if task.kind != "span-identification" else (),
-        technique_agnostic=task.kind == "span-identification",
+        techniques=task.scope,
+        technique_agnostic=task.technique_agnostic,
         iterations=0,
     )
     return OracleResult(task.name, policy, outcome, summary)

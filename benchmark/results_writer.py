@@ -14,16 +14,17 @@ from typing import Any
 
 import numpy as np
 
-from benchmark.evaluate import EvalItem, SystemOutcome, task_gold
+from benchmark.evaluate import EvalItem, SystemOutcome
 from core.hashing import stable_hash
 from core.types import Span, SplitData
+from metrics.registry import SPAN_METRIC_NAMES
 from metrics.semeval import score_tc
 from metrics.stats import CounterTable, bootstrap_ci
-from metrics.summary import METRIC_NAMES, SystemSummary, compare_systems, summarize_system
+from metrics.summary import SystemSummary, compare_systems, summarize_system
 from tasks import Task
 
 NO_ANSWER = "<no answer>"  # the TC label of a completion that gave none (always wrong)
-COMPARED_METRICS = METRIC_NAMES  # every span metric gets a paired test, adapted vs base
+COMPARED_METRICS = SPAN_METRIC_NAMES  # every span metric gets a paired test, adapted vs base
 
 
 @dataclass(frozen=True)
@@ -50,9 +51,9 @@ def write_run_folder(
     context: RunContext, outcomes: Mapping[str, SystemOutcome], *, oracle: Mapping[str, float] | None = None
 ) -> dict[str, Any]:
     """Score every system, write all files of the run folder and return the results object."""
-    gold = {aid: task_gold(context.task, context.evaluation.gold(aid)) for aid in context.evaluation.articles}
+    gold = {aid: context.task.gold(context.evaluation.gold(aid)) for aid in context.evaluation.articles}
     texts = {aid: article.text for aid, article in context.evaluation.articles.items()}
-    scope = _scope(context.task)
+    scope = context.task.scope
     spec = context.spec
     summaries = {
         system: summarize_system(
@@ -60,7 +61,7 @@ def write_run_folder(
             gold,
             texts,
             techniques=scope,
-            technique_agnostic=context.task.kind == "span-identification",
+            technique_agnostic=context.task.technique_agnostic,
             iterations=spec.iterations,
             seed=spec.seed,
         )
@@ -105,13 +106,6 @@ def write_run_folder(
     return results
 
 
-def _scope(task: Task) -> tuple[str, ...]:
-    """The techniques a task is scored on (empty for technique-agnostic SI)."""
-    if task.kind == "span-identification":
-        return ()
-    return task.gold_labels if task.gold_labels is not None else task.labels
-
-
 def _complete_predictions(
     predictions: Mapping[str, Sequence[Span]], gold: Mapping[str, Sequence[Span]]
 ) -> dict[str, Sequence[Span]]:
@@ -128,7 +122,7 @@ def _system_json(
     validity, hallucination = _ratio_tables(outcome)
     metrics["json_validity"] = _ratio_metric(validity, iterations, seed)
     metrics["hallucination_rate"] = _ratio_metric(hallucination, iterations, seed)
-    if task.kind == "technique-classification":
+    if task.one_prompt_per_span:
         metrics["tc_accuracy"] = _tc_accuracy(outcome, iterations, seed)
     present = [t.flc_f1 for t in summary.per_technique.values() if t.n_gold or t.n_pred]
     if len(summary.per_technique) > 1 and present:  # macro over techniques with gold or predictions
@@ -229,7 +223,7 @@ def _comparisons(
         texts,
         metrics=COMPARED_METRICS,
         techniques=scope or None,
-        technique_agnostic=context.task.kind == "span-identification",
+        technique_agnostic=context.task.technique_agnostic,
         iterations=context.spec.iterations,
         seed=context.spec.seed,
     )

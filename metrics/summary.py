@@ -9,21 +9,20 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Literal, cast
+from typing import cast
 
 from core.records import MetricValue, TechniqueScore
 from core.types import Span
 from metrics.counts import SpanScore
 from metrics.exact import score_exact
+from metrics.registry import SPAN_FAMILIES, SPAN_METRIC_NAMES, SpanFamily
 from metrics.semeval import score_flc, score_si
 from metrics.stats import COMPONENTS, Component, CounterTable, TestMethod, bootstrap_ci, paired_test
 from metrics.tokens import score_tokens
 
-Family = Literal["si", "flc", "exact", "token"]
-FAMILIES: tuple[Family, ...] = ("si", "flc", "exact", "token")
-METRIC_NAMES: tuple[str, ...] = tuple(
-    f"{family}_{component}" for family in FAMILIES for component in COMPONENTS
-)
+Family = SpanFamily
+FAMILIES = SPAN_FAMILIES
+METRIC_NAMES = SPAN_METRIC_NAMES  # the span metrics computed here (metrics.registry has them all)
 
 
 @dataclass(frozen=True)

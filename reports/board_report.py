@@ -12,11 +12,11 @@ import pandas as pd
 
 from core.hashing import short_hash
 from core.records import RunResults
+from metrics.registry import higher_is_better
 from reports import plots
 from reports.comparison import comparison_matrix, diagonal_gains
 from reports.html_page import page
 from reports.leaderboard import leaderboard_pivot, leaderboard_table
-from reports.metric_names import higher_is_better
 from reports.render import markdown_text, to_html_table, to_markdown, write_csv
 from reports.results import UnreadableRun
 from reports.selection import ExcludedRun, select_comparable

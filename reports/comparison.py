@@ -13,7 +13,7 @@ import pandas as pd
 from core.hashing import short_hash
 from core.records import RunResults
 from core.techniques import task_order
-from reports.metric_names import higher_is_better
+from metrics.registry import higher_is_better
 
 ROW_INDEX_NAME = "adapter (trained for)"
 

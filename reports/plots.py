@@ -11,8 +11,8 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 from core.records import RunResults
+from metrics.registry import metric_order
 from reports.formatting import is_missing
-from reports.metric_names import metric_order
 from reports.tables import system_order
 
 DPI = 100

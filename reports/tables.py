@@ -10,9 +10,10 @@ import pandas as pd
 
 from core.records import RunResults, SystemCounts
 from core.techniques import LABELS
+from metrics.parse import ERROR_CODES
+from metrics.registry import metric_order
 from reports.comparison import comparison_matrix, diagonal_gains
 from reports.leaderboard import leaderboard_pivot, leaderboard_table
-from reports.metric_names import metric_order
 
 __all__ = [
     "comparison_matrix",
@@ -26,14 +27,7 @@ __all__ = [
     "system_order",
 ]
 
-ERROR_ORDER: tuple[str, ...] = (
-    "empty",
-    "no_json",
-    "invalid_json",
-    "schema_error",
-    "truncated",
-    "unknown_technique",
-)
+ERROR_ORDER = ERROR_CODES  # the parser's error codes, in its order
 
 
 def system_order(results: RunResults) -> list[str]:

@@ -40,13 +40,39 @@ class Task:
             raise ValueError(f"task {self.name!r}: max_new_tokens must be positive")
 
     @property
+    def technique_agnostic(self) -> bool:
+        """True when spans are scored without their technique (span identification)."""
+        return self.kind == "span-identification"
+
+    @property
+    def one_prompt_per_span(self) -> bool:
+        """True when each prompt marks one gold span and asks for its label (technique classification)."""
+        return self.kind == "technique-classification"
+
+    @property
+    def scope(self) -> tuple[str, ...]:
+        """The techniques the task is scored on; empty when technique-agnostic."""
+        if self.technique_agnostic:
+            return ()
+        return self.gold_labels if self.gold_labels is not None else self.labels
+
+    def gold(self, spans: Sequence[Span]) -> tuple[Span, ...]:
+        """The gold spans the task is scored on, sorted: its techniques only; technique-free for SI."""
+        if self.technique_agnostic:
+            return tuple(sorted({Span(s.start, s.end) for s in spans}))
+        if self.gold_labels is None:
+            return tuple(sorted(spans))
+        allowed = set(self.gold_labels)
+        return tuple(sorted(s for s in spans if s.technique in allowed))
+
+    @property
     def display_title(self) -> str:
         """The readable name used in prompts."""
         return self.title or self.name
 
     def output_schema(self, shape: Literal["object", "array"] = "object") -> dict[str, Any]:
         """JSON schema of a valid answer (technique classification has one shape only)."""
-        if self.kind == "technique-classification":
+        if self.one_prompt_per_span:
             return answer.classification_schema(self.labels)
         return answer.phrase_schema(self.labels, shape)
 
@@ -57,7 +83,7 @@ class Task:
     def target(self, window: Window, gold: Sequence[Span]) -> str:
         """The target answer for a window: its gold phrases of this task, in text order, as JSON."""
         pairs = answer.target_pairs(
-            window.text, gold, self.gold_labels, technique_agnostic=self.kind == "span-identification"
+            window.text, gold, self.gold_labels, technique_agnostic=self.technique_agnostic
         )
         return answer.format_answer(pairs)
 
@@ -70,7 +96,7 @@ class Task:
         shots: Sequence[Shot] = (),
     ) -> Prompt:
         """The prompt for one window (gold in window offsets gives the completion); shots come first."""
-        if self.kind == "technique-classification":
+        if self.one_prompt_per_span:
             raise ValueError(
                 "technique-classification renders one marked span: use tasks.render_classification"
             )

@@ -67,7 +67,7 @@ def run(args: argparse.Namespace) -> int:
     gold, clipped = window_gold(split, window)
     train = split if args.split == "train" else load_split(source.path, "train")
     shots = shot_pool(train, args.window_chars) if args.shots else []
-    if task.kind == "technique-classification":
+    if task.one_prompt_per_span:
         prompt = render_tc(task, window, gold, args, shots)
     else:
         chosen = task.select_shots(shots, args.shots, args.seed, exclude_articles={article.id})

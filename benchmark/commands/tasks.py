@@ -59,7 +59,7 @@ def count_task_spans(task: Task, split: SplitData) -> int:
     total = 0
     for article_id in split.articles:
         spans = [span for span in split.gold(article_id) if task.counts(span)]
-        total += len(merge_overlaps(spans)) if task.kind == "span-identification" else len(spans)
+        total += len(merge_overlaps(spans)) if task.technique_agnostic else len(spans)
     return total
 
 

@@ -64,13 +64,12 @@ def our_sequences(examples: Sequence[TrainExample], tokenizer: Any) -> list[Sequ
 
 def notebook_token_ids(task: Any, split: SplitData, tokenizer: Any) -> list[list[int]]:
     """Each whole article in the instruction layout with its whole gold answer, BOS ... EOS."""
-    from benchmark.evaluate import task_gold
     from core.types import Window
 
     texts = []
     for article_id in sorted(split.articles):
         window = Window(article_id, 0, split.articles[article_id].text)
-        gold = task_gold(task, split.gold(article_id)) if split.has_gold else ()
+        gold = task.gold(split.gold(article_id)) if split.has_gold else ()
         prompt = task.render(window, gold)
         texts.append(prompt.to_text(None) + (prompt.completion or "{}") + "\n")
     encoded = tokenizer(texts)["input_ids"]

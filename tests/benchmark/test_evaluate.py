@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from benchmark.evaluate import build_eval_items, evaluate_completions, task_gold
+from benchmark.evaluate import build_eval_items, evaluate_completions
 from core.types import Article, Span, SplitData
 from tasks import get_task
 
@@ -19,12 +19,12 @@ def _split() -> SplitData:
 
 
 def test_task_gold_keeps_only_the_task_technique() -> None:
-    assert task_gold(get_task("name-calling"), _split().gold("1")) == (Span(30, 36, NC),)
+    assert get_task("name-calling").gold(_split().gold("1")) == (Span(30, 36, NC),)
 
 
 def test_task_gold_of_span_identification_drops_techniques() -> None:
     spans = (Span(4, 10, LL), Span(4, 10, NC), Span(0, 3, NC))
-    assert task_gold(get_task("span-identification"), spans) == (Span(0, 3), Span(4, 10))
+    assert get_task("span-identification").gold(spans) == (Span(0, 3), Span(4, 10))
 
 
 def test_items_carry_window_gold_in_article_offsets() -> None:
