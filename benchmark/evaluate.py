@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Literal
 
 from benchmark.data.windows import make_windows, spans_in_window, window_spans_to_article
-from benchmark.records import SampleRecord, text_hash
+from core.records import SampleParse, SampleRecord, text_hash
 from core.types import Span, SplitData, Window
 from metrics.align import align_phrases
 from metrics.parse import ParseResult, parse_classification, parse_generation
@@ -45,13 +45,13 @@ class SystemOutcome:
         """Share of completions that parsed to a schema-valid, untruncated answer."""
         if not self.records:
             return 0.0
-        valid = sum(1 for r in self.records if r.parse["ok"] and not r.parse["truncated"])
+        valid = sum(1 for r in self.records if r.parse.valid)
         return valid / len(self.records)
 
     @property
     def n_phrases(self) -> int:
         """Phrases the model gave, over all samples."""
-        return sum(len(r.parse["pairs"]) for r in self.records)
+        return sum(len(r.parse.pairs) for r in self.records)
 
     @property
     def n_unaligned(self) -> int:
@@ -68,9 +68,9 @@ class SystemOutcome:
         """Completions by parse error code (`truncated` counted for recovered truncations too)."""
         counts: Counter[str] = Counter()
         for record in self.records:
-            if record.parse["error"]:
-                counts[str(record.parse["error"])] += 1
-            elif record.parse["truncated"]:
+            if record.parse.error:
+                counts[record.parse.error] += 1
+            elif record.parse.truncated:
                 counts["truncated"] += 1
         return dict(sorted(counts.items()))
 
@@ -142,8 +142,9 @@ def evaluate_completions(
                 window_index=item.window.index,
                 window_offset=item.window.offset,
                 prompt_hash=text_hash(item.prompt),
+                completion_hash=text_hash(completion),
                 completion=completion,
-                parse=_parse_json(parsed),
+                parse=_sample_parse(parsed),
                 spans=tuple(spans),
                 unaligned=unaligned,
                 gold=item.gold,
@@ -175,11 +176,6 @@ def _spans_of(
     return spans, unaligned, parsed
 
 
-def _parse_json(parsed: ParseResult) -> dict[str, Any]:
-    return {
-        "ok": parsed.ok,
-        "error": parsed.error,
-        "message": parsed.message,
-        "truncated": parsed.truncated,
-        "pairs": [[pair.phrase, pair.technique] for pair in parsed.pairs],
-    }
+def _sample_parse(parsed: ParseResult) -> SampleParse:
+    pairs = tuple((pair.phrase, pair.technique) for pair in parsed.pairs)
+    return SampleParse(parsed.ok, parsed.error, parsed.message, parsed.truncated, pairs)

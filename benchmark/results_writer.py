@@ -161,11 +161,11 @@ def _ratio_tables(outcome: SystemOutcome) -> tuple[CounterTable, CounterTable]:
     unaligned: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0, 0.0])
     for record in outcome.records:
         row = valid[record.article_id]
-        row[0] += 1.0 if record.parse["ok"] and not record.parse["truncated"] else 0.0
+        row[0] += 1.0 if record.parse.valid else 0.0
         row[2] += 1.0
         row = unaligned[record.article_id]
         row[0] += len(record.unaligned)
-        row[2] += len(record.parse["pairs"])
+        row[2] += len(record.parse.pairs)
     return _table(valid), _table(unaligned)
 
 
@@ -226,20 +226,9 @@ def _comparisons(
         technique_agnostic=context.task.technique_agnostic,
         iterations=context.spec.iterations,
         seed=context.spec.seed,
+        systems=("base", "adapted"),
     )
-    return [
-        {
-            "metric": c.metric,
-            "system_a": "base",
-            "system_b": "adapted",
-            "difference": c.difference,
-            "ci": list(c.ci),
-            "p_value": c.p_value,
-            "method": c.method,
-            "iterations": c.iterations,
-        }
-        for c in comparisons
-    ]
+    return [comparison.to_json() for comparison in comparisons]
 
 
 def _adapter_changes_outputs(outcomes: Mapping[str, SystemOutcome]) -> bool | None:

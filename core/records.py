@@ -1,15 +1,25 @@
-"""Frozen records mirroring results.json and samples.jsonl, so reports never pass bare dicts.
+"""The run-record family: results.json and samples.jsonl as frozen records, written and read alike.
 
-Their JSON schemas (`results_schema.json`, `samples_schema.json`) sit beside this module.
+The runner builds these and writes `to_json()`; reports read `from_json()` (after validating
+against the JSON schemas beside this module, `results_schema.json` and `samples_schema.json`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, fields
 from pathlib import Path
+from typing import Any
+
+from core.hashing import sha256_text
+from core.types import Span
 
 SCHEMA_DIR = Path(__file__).resolve().parent
+SCHEMA_VERSION = 1
+
+
+def _interval(value: list[float] | tuple[float, float] | None) -> tuple[float, float] | None:
+    return None if value is None else (float(value[0]), float(value[1]))
 
 
 @dataclass(frozen=True)
@@ -18,6 +28,15 @@ class MetricValue:
 
     value: float
     ci: tuple[float, float] | None
+
+    def to_json(self) -> dict[str, Any]:
+        """`{"value": v, "ci": [low, high] | null}`."""
+        return {"value": self.value, "ci": list(self.ci) if self.ci else None}
+
+    @classmethod
+    def from_json(cls, raw: Mapping[str, Any]) -> MetricValue:
+        """The inverse of `to_json`."""
+        return cls(float(raw["value"]), _interval(raw["ci"]))
 
 
 @dataclass(frozen=True)
@@ -29,6 +48,21 @@ class TechniqueScore:
     flc_f1: float
     n_pred: int
     n_gold: int
+
+    def to_json(self) -> dict[str, Any]:
+        """The per-technique object of results.json."""
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, raw: Mapping[str, Any]) -> TechniqueScore:
+        """The inverse of `to_json`."""
+        return cls(
+            float(raw["flc_precision"]),
+            float(raw["flc_recall"]),
+            float(raw["flc_f1"]),
+            raw["n_pred"],
+            raw["n_gold"],
+        )
 
 
 @dataclass(frozen=True)
@@ -52,10 +86,29 @@ class SystemResults:
     errors: Mapping[str, int]
     counts: SystemCounts
 
+    def to_json(self) -> dict[str, Any]:
+        """One entry of results.json's `systems`."""
+        return {
+            "metrics": {name: metric.to_json() for name, metric in self.metrics.items()},
+            "per_technique": {label: score.to_json() for label, score in self.per_technique.items()},
+            "errors": dict(self.errors),
+            "counts": asdict(self.counts),
+        }
+
+    @classmethod
+    def from_json(cls, raw: Mapping[str, Any]) -> SystemResults:
+        """The inverse of `to_json`."""
+        return cls(
+            metrics={name: MetricValue.from_json(m) for name, m in raw["metrics"].items()},
+            per_technique={label: TechniqueScore.from_json(s) for label, s in raw["per_technique"].items()},
+            errors=dict(raw["errors"]),
+            counts=SystemCounts(**{f.name: raw["counts"][f.name] for f in fields(SystemCounts)}),
+        )
+
 
 @dataclass(frozen=True)
 class Comparison:
-    """A paired test between two systems on the same articles (difference = b - a)."""
+    """A paired test of one metric between two systems on the same articles (difference = b - a)."""
 
     metric: str
     system_a: str
@@ -65,6 +118,24 @@ class Comparison:
     p_value: float
     method: str
     iterations: int
+
+    def to_json(self) -> dict[str, Any]:
+        """One entry of results.json's `comparisons`."""
+        return {**asdict(self), "ci": list(self.ci)}
+
+    @classmethod
+    def from_json(cls, raw: Mapping[str, Any]) -> Comparison:
+        """The inverse of `to_json`."""
+        return cls(
+            metric=raw["metric"],
+            system_a=raw["system_a"],
+            system_b=raw["system_b"],
+            difference=float(raw["difference"]),
+            ci=(float(raw["ci"][0]), float(raw["ci"][1])),
+            p_value=float(raw["p_value"]),
+            method=raw["method"],
+            iterations=raw["iterations"],
+        )
 
 
 @dataclass(frozen=True)
@@ -129,14 +200,55 @@ class RunResults:
                 return comparison
         return None
 
+    def to_json(self) -> dict[str, Any]:
+        """The results.json document (`path` is where it lives, not part of it)."""
+        return {
+            "schema_version": self.schema_version,
+            "run_id": self.run_id,
+            "created": self.created,
+            "kind": self.kind,
+            "task": self.task,
+            "split": self.split,
+            "prompt_variant": self.prompt_variant,
+            "data": asdict(self.data),
+            "model": asdict(self.model),
+            "adapter": None if self.adapter is None else asdict(self.adapter),
+            "manifest_hash": self.manifest_hash,
+            "systems": {name: system.to_json() for name, system in self.systems.items()},
+            "comparisons": [comparison.to_json() for comparison in self.comparisons],
+            "oracle": None if self.oracle is None else dict(self.oracle),
+            "adapter_changes_outputs": self.adapter_changes_outputs,
+        }
 
-@dataclass(frozen=True)
-class SampleSpan:
-    """A span of a sample record, in article offsets."""
+    @classmethod
+    def from_json(cls, raw: Mapping[str, Any], path: Path | None = None) -> RunResults:
+        """The inverse of `to_json`, for a document already validated against the schema."""
+        adapter = raw["adapter"]
+        return cls(
+            schema_version=raw["schema_version"],
+            run_id=raw["run_id"],
+            created=raw["created"],
+            kind=raw["kind"],
+            task=raw["task"],
+            split=raw["split"],
+            prompt_variant=raw["prompt_variant"],
+            data=DataInfo(**{f.name: raw["data"][f.name] for f in fields(DataInfo)}),
+            model=ModelInfo(raw["model"]["base"], raw["model"]["revision"], raw["model"]["quantization"]),
+            adapter=None
+            if adapter is None
+            else AdapterInfo(**{f.name: adapter[f.name] for f in fields(AdapterInfo)}),
+            manifest_hash=raw["manifest_hash"],
+            systems={name: SystemResults.from_json(system) for name, system in raw["systems"].items()},
+            comparisons=tuple(Comparison.from_json(c) for c in raw["comparisons"]),
+            oracle=None if raw["oracle"] is None else {k: float(v) for k, v in raw["oracle"].items()},
+            adapter_changes_outputs=raw["adapter_changes_outputs"],
+            path=path,
+        )
 
-    start: int
-    end: int
-    technique: str | None
+
+def text_hash(text: str) -> str:
+    """Short stable hash of a prompt or completion (sha256, 16 hex digits)."""
+    return sha256_text(text, 16)
 
 
 @dataclass(frozen=True)
@@ -149,10 +261,26 @@ class SampleParse:
     truncated: bool
     pairs: tuple[tuple[str, str], ...]
 
+    @property
+    def valid(self) -> bool:
+        """A schema-valid answer that was not cut by the token limit."""
+        return self.ok and not self.truncated
+
+
+def _span_rows(spans: tuple[Span, ...]) -> list[list[Any]]:
+    return [[span.start, span.end, span.technique] for span in spans]
+
+
+def _spans(rows: list[list[Any]]) -> tuple[Span, ...]:
+    return tuple(Span(row[0], row[1], row[2]) for row in rows)
+
 
 @dataclass(frozen=True)
 class SampleRecord:
-    """One (system, window) generation: raw completion, parse, aligned spans and the window's gold."""
+    """One (system, window) generation: raw completion, parse, aligned spans and the window's gold.
+
+    Spans are in article offsets; `unaligned` holds the (phrase, technique) pairs not found in the text.
+    """
 
     system: str
     article_id: str
@@ -162,10 +290,67 @@ class SampleRecord:
     completion_hash: str
     completion: str
     parse: SampleParse
-    spans: tuple[SampleSpan, ...]
+    spans: tuple[Span, ...]
     unaligned: tuple[tuple[str, str], ...]
-    gold: tuple[SampleSpan, ...]
-    n_pred: int
-    n_gold: int
-    n_unaligned: int
+    gold: tuple[Span, ...]
     window_text: str | None = None
+
+    @property
+    def n_pred(self) -> int:
+        """Predicted spans of this sample."""
+        return len(self.spans)
+
+    @property
+    def n_gold(self) -> int:
+        """Gold spans of this sample's window."""
+        return len(self.gold)
+
+    @property
+    def n_unaligned(self) -> int:
+        """Phrases not found in the text."""
+        return len(self.unaligned)
+
+    def to_json(self) -> dict[str, Any]:
+        """The samples.jsonl object (field names fixed by the run-folder format)."""
+        document: dict[str, Any] = {
+            "system": self.system,
+            "article_id": self.article_id,
+            "window_index": self.window_index,
+            "window_offset": self.window_offset,
+            "prompt_hash": self.prompt_hash,
+            "completion_hash": self.completion_hash,
+            "completion": self.completion,
+            "parse": {**asdict(self.parse), "pairs": [list(pair) for pair in self.parse.pairs]},
+            "spans": _span_rows(self.spans),
+            "unaligned": [list(pair) for pair in self.unaligned],
+            "gold": _span_rows(self.gold),
+            "counts": {"n_pred": self.n_pred, "n_gold": self.n_gold, "n_unaligned": self.n_unaligned},
+        }
+        if self.window_text is not None:
+            document["window_text"] = self.window_text
+        return document
+
+    @classmethod
+    def from_json(cls, raw: Mapping[str, Any]) -> SampleRecord:
+        """The inverse of `to_json`, for an object already validated against the schema."""
+        parse = raw["parse"]
+        return cls(
+            system=raw["system"],
+            article_id=raw["article_id"],
+            window_index=raw["window_index"],
+            window_offset=raw["window_offset"],
+            prompt_hash=raw["prompt_hash"],
+            completion_hash=raw["completion_hash"],
+            completion=raw["completion"],
+            parse=SampleParse(
+                ok=parse["ok"],
+                error=parse["error"],
+                message=parse["message"],
+                truncated=parse["truncated"],
+                pairs=tuple((p[0], p[1]) for p in parse["pairs"]),
+            ),
+            spans=_spans(raw["spans"]),
+            unaligned=tuple((p[0], p[1]) for p in raw["unaligned"]),
+            gold=_spans(raw["gold"]),
+            window_text=raw.get("window_text"),
+        )

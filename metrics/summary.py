@@ -11,7 +11,7 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import cast
 
-from core.records import MetricValue, TechniqueScore
+from core.records import Comparison, MetricValue, TechniqueScore
 from core.types import Span
 from metrics.counts import SpanScore
 from metrics.exact import score_exact
@@ -33,18 +33,6 @@ class SystemSummary:
     per_technique: Mapping[str, TechniqueScore] = field(default_factory=dict)
     n_pred_spans: int = 0
     n_gold_spans: int = 0
-
-
-@dataclass(frozen=True)
-class Comparison:
-    """Paired comparison of one metric: difference b - a, its CI and a two-sided p-value."""
-
-    metric: str
-    difference: float
-    ci: tuple[float, float]
-    p_value: float
-    method: TestMethod
-    iterations: int
 
 
 def score_families(
@@ -123,8 +111,12 @@ def compare_systems(
     seed: int = 0,
     level: float = 0.95,
     method: TestMethod = "paired_bootstrap",
+    systems: tuple[str, str] = ("a", "b"),
 ) -> list[Comparison]:
-    """A paired test (b - a) on the same gold articles for each metric name in `metrics`."""
+    """A paired test (b - a) on the same gold articles for each metric name in `metrics`.
+
+    `systems` names the two systems (a, b) in the returned comparisons.
+    """
     from core.techniques import LABELS
 
     scope = tuple(techniques) if techniques is not None else LABELS
@@ -148,7 +140,7 @@ def compare_systems(
             method=method,
         )
         comparisons.append(
-            Comparison(name, test.difference, test.ci, test.p_value, test.method, test.iterations)
+            Comparison(name, *systems, test.difference, test.ci, test.p_value, test.method, test.iterations)
         )
     return comparisons
 

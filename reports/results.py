@@ -15,21 +15,7 @@ import jsonschema
 from jsonschema import Draft202012Validator
 
 from core.errors import DataError
-from core.records import (
-    SCHEMA_DIR,
-    AdapterInfo,
-    Comparison,
-    DataInfo,
-    MetricValue,
-    ModelInfo,
-    RunResults,
-    SampleParse,
-    SampleRecord,
-    SampleSpan,
-    SystemCounts,
-    SystemResults,
-    TechniqueScore,
-)
+from core.records import SCHEMA_DIR, RunResults, SampleRecord
 
 logger = logging.getLogger(__name__)
 
@@ -56,65 +42,6 @@ def _first_error(document: object, schema_name: str) -> str | None:
     if error is None:
         return None
     return f"{error.json_path}: {error.message}"
-
-
-def _interval(value: list[float] | None) -> tuple[float, float] | None:
-    return None if value is None else (float(value[0]), float(value[1]))
-
-
-def _system(raw: dict[str, Any]) -> SystemResults:
-    return SystemResults(
-        metrics={
-            name: MetricValue(float(m["value"]), _interval(m["ci"])) for name, m in raw["metrics"].items()
-        },
-        per_technique={
-            label: TechniqueScore(
-                float(s["flc_precision"]),
-                float(s["flc_recall"]),
-                float(s["flc_f1"]),
-                s["n_pred"],
-                s["n_gold"],
-            )
-            for label, s in raw["per_technique"].items()
-        },
-        errors=dict(raw["errors"]),
-        counts=SystemCounts(**{key: raw["counts"][key] for key in SystemCounts.__dataclass_fields__}),
-    )
-
-
-def results_from_dict(raw: dict[str, Any], path: Path | None = None) -> RunResults:
-    """Build RunResults from an already validated results.json document."""
-    adapter = raw["adapter"]
-    return RunResults(
-        schema_version=raw["schema_version"],
-        run_id=raw["run_id"],
-        created=raw["created"],
-        kind=raw["kind"],
-        task=raw["task"],
-        split=raw["split"],
-        prompt_variant=raw["prompt_variant"],
-        data=DataInfo(**{key: raw["data"][key] for key in DataInfo.__dataclass_fields__}),
-        model=ModelInfo(raw["model"]["base"], raw["model"]["revision"], raw["model"]["quantization"]),
-        adapter=None if adapter is None else AdapterInfo(adapter["path"], adapter["hash"], adapter["task"]),
-        manifest_hash=raw["manifest_hash"],
-        systems={name: _system(system) for name, system in raw["systems"].items()},
-        comparisons=tuple(
-            Comparison(
-                metric=c["metric"],
-                system_a=c["system_a"],
-                system_b=c["system_b"],
-                difference=float(c["difference"]),
-                ci=(float(c["ci"][0]), float(c["ci"][1])),
-                p_value=float(c["p_value"]),
-                method=c["method"],
-                iterations=c["iterations"],
-            )
-            for c in raw["comparisons"]
-        ),
-        oracle=None if raw["oracle"] is None else {k: float(v) for k, v in raw["oracle"].items()},
-        adapter_changes_outputs=raw["adapter_changes_outputs"],
-        path=path,
-    )
 
 
 def _non_finite(value: object, where: str = "$") -> str | None:
@@ -167,39 +94,7 @@ def load_results(path: Path) -> RunResults:
     message = _first_error(raw, "results_schema.json") or _semantic_error(raw)
     if message is not None:
         raise DataError(path, None, message)
-    return results_from_dict(raw, path)
-
-
-def _span(raw: list[Any]) -> SampleSpan:
-    return SampleSpan(raw[0], raw[1], raw[2])
-
-
-def sample_from_dict(raw: dict[str, Any]) -> SampleRecord:
-    """Build a SampleRecord from one validated samples.jsonl object."""
-    parse = raw["parse"]
-    return SampleRecord(
-        system=raw["system"],
-        article_id=raw["article_id"],
-        window_index=raw["window_index"],
-        window_offset=raw["window_offset"],
-        prompt_hash=raw["prompt_hash"],
-        completion_hash=raw["completion_hash"],
-        completion=raw["completion"],
-        parse=SampleParse(
-            ok=parse["ok"],
-            error=parse["error"],
-            message=parse["message"],
-            truncated=parse["truncated"],
-            pairs=tuple((p[0], p[1]) for p in parse["pairs"]),
-        ),
-        spans=tuple(_span(s) for s in raw["spans"]),
-        unaligned=tuple((p[0], p[1]) for p in raw["unaligned"]),
-        gold=tuple(_span(s) for s in raw["gold"]),
-        n_pred=raw["counts"]["n_pred"],
-        n_gold=raw["counts"]["n_gold"],
-        n_unaligned=raw["counts"]["n_unaligned"],
-        window_text=raw.get("window_text"),
-    )
+    return RunResults.from_json(raw, path)
 
 
 def load_samples(path: Path) -> list[SampleRecord]:
@@ -234,7 +129,7 @@ def load_samples(path: Path) -> list[SampleRecord]:
         message = _first_error(raw, "samples_schema.json")
         if message is not None:
             raise DataError(path, line_number, message)
-        records.append(sample_from_dict(raw))
+        records.append(SampleRecord.from_json(raw))
     return records
 
 

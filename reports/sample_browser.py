@@ -12,7 +12,8 @@ from collections.abc import Callable, Sequence
 from itertools import pairwise
 from pathlib import Path
 
-from core.records import SampleRecord, SampleSpan
+from core.records import SampleRecord
+from core.types import Span
 
 TextLookup = Callable[[str], str | None]
 COMPLETION_PREVIEW_CHARS = 2000  # longer raw completions are folded behind <details>
@@ -60,11 +61,11 @@ def window_texts(samples: Sequence[SampleRecord], article_text: str | None) -> d
     return texts
 
 
-def _techniques(spans: Sequence[SampleSpan], start: int, end: int) -> list[str]:
+def _techniques(spans: Sequence[Span], start: int, end: int) -> list[str]:
     return sorted({s.technique or "span" for s in spans if s.start < end and start < s.end})
 
 
-def highlight(text: str, offset: int, gold: Sequence[SampleSpan], predicted: Sequence[SampleSpan]) -> str:
+def highlight(text: str, offset: int, gold: Sequence[Span], predicted: Sequence[Span]) -> str:
     """The window text as escaped HTML, segments inside gold / predicted / both spans marked."""
     end = offset + len(text)
     cuts = {offset, end}

@@ -10,7 +10,7 @@ import pytest
 
 from benchmark.console import verdict
 from benchmark.run_log import library_output_to_log
-from reports.results import results_from_dict
+from core.records import RunResults
 from tests.reports import fake_runs
 
 
@@ -48,15 +48,15 @@ def test_verbose_shows_library_output_on_the_console_too(
 
 def test_verdict_says_who_wins_or_that_there_is_no_significant_difference() -> None:
     document = fake_runs.results_dict()  # si_f1: base 0.3, adapted 0.6, CI of the difference +-0.05, p 0.012
-    assert verdict(results_from_dict(document)) == (
+    assert verdict(RunResults.from_json(document)) == (
         "adapted beats base on SI F1 by +0.30 (95% CI +0.25..+0.35, p = 0.012)"
     )
     for comparison in document["comparisons"]:
         comparison["p_value"] = 0.4
-    assert verdict(results_from_dict(document)) == (
+    assert verdict(RunResults.from_json(document)) == (
         "no significant difference between adapted and base on SI F1 (+0.30, 95% CI +0.25..+0.35, p = 0.400)"
     )
-    assert verdict(results_from_dict(fake_runs.results_dict(base_f1=None))) is None
+    assert verdict(RunResults.from_json(fake_runs.results_dict(base_f1=None))) is None
 
 
 def test_training_display_follows_steps_and_losses(capsys: pytest.CaptureFixture[str]) -> None:

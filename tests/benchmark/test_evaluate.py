@@ -44,7 +44,7 @@ def test_evaluate_counts_validity_spans_and_hallucinations() -> None:
     ]
     outcome = evaluate_completions(task, items, completions, system="base")
     first, second = outcome.records
-    assert first.spans == () and first.parse["ok"] is False
+    assert first.spans == () and first.parse.ok is False
     assert second.spans == (Span(30, 36, NC),)  # alias normalised, offset shifted to the article
     assert second.unaligned == (("villains", NC),)
     assert outcome.predictions == {"1": (Span(30, 36, NC),)}

@@ -8,8 +8,9 @@ from types import ModuleType
 import pytest
 
 from benchmark.cross_eval import CrossEvalJob, plan_cross_evaluations
+from core.records import RunResults
 from reports.comparison import comparison_matrix, diagonal_gains
-from reports.results import load_runs, results_from_dict
+from reports.results import load_runs
 from reports.selection import select_comparable
 
 
@@ -29,8 +30,8 @@ def test_matrix_rows_adapters_columns_tasks(runs_dir: Path) -> None:
 
 
 def test_two_adapters_for_one_technique_are_told_apart(fake: ModuleType) -> None:
-    first = results_from_dict(fake.results_dict("r1", adapter_hash="1" * 64))
-    second = results_from_dict(fake.results_dict("r2", adapter_hash="2" * 64, adapted_f1=0.6))
+    first = RunResults.from_json(fake.results_dict("r1", adapter_hash="1" * 64))
+    second = RunResults.from_json(fake.results_dict("r2", adapter_hash="2" * 64, adapted_f1=0.6))
     matrix = comparison_matrix([first, second], "flc_f1")
     assert list(matrix.index) == ["base", "name-calling (11111111)", "name-calling (22222222)"]
 
@@ -66,4 +67,4 @@ def test_plan_honours_out_root(runs_dir: Path, tmp_path: Path) -> None:
 
 
 def test_plan_ignores_in_memory_results(fake: ModuleType) -> None:
-    assert plan_cross_evaluations([results_from_dict(fake.results_dict())]) == []
+    assert plan_cross_evaluations([RunResults.from_json(fake.results_dict())]) == []

@@ -6,7 +6,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from types import ModuleType
 
-from core.records import SampleSpan
+from core.types import Span
 from reports.results import load_results, load_samples
 from reports.run_report import render_html
 from reports.sample_browser import highlight
@@ -81,8 +81,8 @@ def test_missing_article_text_is_said(run_dir: Path, fake: ModuleType, tmp_path:
 
 
 def test_highlight_escapes_and_titles() -> None:
-    gold = (SampleSpan(10, 13, "Doubt"),)
-    predicted = (SampleSpan(12, 15, "Slogans"),)
+    gold = (Span(10, 13, "Doubt"),)
+    predicted = (Span(12, 15, "Slogans"),)
     marked = highlight("a<b&c>d", 10, gold, predicted)
     assert marked == (
         '<mark class="gold" title="gold: Doubt">a&lt;</mark>'

@@ -10,7 +10,7 @@ import pytest
 from core.errors import UserError
 from core.records import RunResults
 from reports.leaderboard import leaderboard_pivot, leaderboard_table
-from reports.results import load_runs, results_from_dict
+from reports.results import load_runs
 
 
 def test_ranked_by_metric_with_other_data_and_split_apart(runs_dir: Path) -> None:
@@ -59,7 +59,7 @@ def test_run_without_the_metric_is_listed_apart(fake: ModuleType) -> None:
     document = fake.results_dict()
     for system in document["systems"].values():
         del system["metrics"]["si_f1"]
-    ranked, excluded = leaderboard_table([results_from_dict(document)], "si_f1")
+    ranked, excluded = leaderboard_table([RunResults.from_json(document)], "si_f1")
     assert len(ranked.index) == 0
     assert [e.reason for e in excluded] == ["no si_f1 score"]
 
@@ -70,7 +70,8 @@ def test_run_with_zero_evaluated_windows_is_never_ranked(fake: ModuleType) -> No
         "20240509-empty", created="2024-05-09T10:00:00+00:00", base_f1=1.0, adapted_f1=1.0
     )
     vacuous["data"].update(n_articles=0, n_windows=0)  # `--limit-articles 0` used to score F1 = 1
-    ranked, excluded = leaderboard_table([results_from_dict(scored), results_from_dict(vacuous)], "flc_f1")
+    runs = [RunResults.from_json(scored), RunResults.from_json(vacuous)]
+    ranked, excluded = leaderboard_table(runs, "flc_f1")
     assert set(ranked["run"]) == {"20240501-nc"}
     assert [(e.run.run_id, e.reason) for e in excluded] == [
         ("20240509-empty", "no evaluated windows (its scores mean nothing)")

@@ -57,11 +57,11 @@ def test_markdown_text_makes_model_and_run_ids_inert() -> None:
 
 
 def test_report_markdown_escapes_hostile_ids(fake: ModuleType, tmp_path: Path) -> None:
-    from reports.results import results_from_dict
+    from core.records import RunResults
     from reports.run_report import render_markdown
 
     document = fake.results_dict("[x](javascript:alert(1))", model="<script>alert(1)</script>")
-    report = render_markdown(results_from_dict(document))
+    report = render_markdown(RunResults.from_json(document))
     assert "<script>" not in report and not re.search(r"(?<!\\)\]\(", report)
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in report
     assert "# Run report: [x\\](javascript:alert(1))" in report
