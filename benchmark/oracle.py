@@ -24,13 +24,20 @@ class OracleResult:
     summary: SystemSummary
 
 
+def oracle_outcome(
+    task: Task, split: SplitData, *, window_chars: int, policy: AlignPolicy = "all"
+) -> SystemOutcome:
+    """The gold targets of every window, parsed and aligned as if a model had written them."""
+    items = build_eval_items(task, split, window_chars=window_chars)
+    targets = [item.target or "" for item in items]
+    return evaluate_completions(task, items, targets, system="oracle", policy=policy)
+
+
 def oracle_round_trip(
     task: Task, split: SplitData, *, window_chars: int, policy: AlignPolicy = "all"
 ) -> OracleResult:
-    """Score the gold targets of every window as if a model had written them."""
-    items = build_eval_items(task, split, window_chars=window_chars)
-    targets = [item.target or "" for item in items]
-    outcome = evaluate_completions(task, items, targets, system="oracle", policy=policy)
+    """Score the gold targets of every window as if a model had written them (`bench oracle`)."""
+    outcome = oracle_outcome(task, split, window_chars=window_chars, policy=policy)
     gold = {article_id: task.gold(split.gold(article_id)) for article_id in split.articles}
     texts = {article_id: article.text for article_id, article in split.articles.items()}
     summary = summarize_system(

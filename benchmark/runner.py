@@ -18,9 +18,10 @@ from benchmark.data import load_split, resolve_data_dir, validation_split
 from benchmark.evaluate import AlignPolicy, EvalItem, SystemOutcome, build_eval_items, evaluate_completions
 from benchmark.examples import split_examples
 from benchmark.generate import GenSettings
-from benchmark.oracle import oracle_round_trip
+from benchmark.oracle import oracle_outcome
 from benchmark.quant import Quantization
-from benchmark.results_writer import RunContext, write_run_folder
+from benchmark.results_writer import adapter_info, run_manifest, write_run_folder
+from benchmark.scoring import RunContext, score_run
 from benchmark.train_config import TrainConfig
 from core.hashing import split_hash, stable_hash
 from core.types import SplitData
@@ -190,8 +191,13 @@ def _run_in_folder(
     )
     if not is_main_process():  # every rank has every completion; one writes the run folder
         return run_dir
-    oracle = oracle_round_trip(task, data.evaluation, window_chars=spec.window_chars, policy=spec.policy)
-    write_run_folder(context, outcomes, oracle={k: v.value for k, v in oracle.summary.metrics.items()})
+    oracle = oracle_outcome(task, data.evaluation, window_chars=spec.window_chars, policy=spec.policy)
+    adapter = adapter_info(context)
+    manifest = run_manifest(context, adapter)
+    record = score_run(
+        context, outcomes, oracle=oracle, manifest_hash=stable_hash(manifest["identity"]), adapter=adapter
+    )
+    write_run_folder(context, record, manifest, outcomes)
     return run_dir
 
 

@@ -128,7 +128,7 @@ def _html_text(text: str) -> str:
 
 
 @dataclass(frozen=True)
-class Comparison:
+class AdapterComparison:
     """The adapter comparison of one runs folder."""
 
     metric: str
@@ -144,10 +144,10 @@ def build_comparison(
     split: str = "dev",
     missing: Sequence[MissingPair] = (),
     data_hash: str | None = None,
-) -> Comparison:
+) -> AdapterComparison:
     """The matrix and the diagonal gains over the comparable runs."""
     kept, excluded = select_comparable(runs, split, data_hash)
-    return Comparison(
+    return AdapterComparison(
         metric,
         comparison_matrix(kept, metric),
         diagonal_gains(kept, metric),
@@ -156,7 +156,7 @@ def build_comparison(
     )
 
 
-def comparison_markdown(comparison: Comparison, heatmap: str | None = None) -> str:
+def comparison_markdown(comparison: AdapterComparison, heatmap: str | None = None) -> str:
     """The comparison as a Markdown document."""
     lines = [
         f"# Adapter comparison: {comparison.metric}",
@@ -185,7 +185,7 @@ def comparison_markdown(comparison: Comparison, heatmap: str | None = None) -> s
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
-def write_comparison(comparison: Comparison, out: Path, formats: Sequence[str]) -> list[Path]:
+def write_comparison(comparison: AdapterComparison, out: Path, formats: Sequence[str]) -> list[Path]:
     """Write compare.md, heatmap.png and the matrix/diagonal CSVs; returns the files."""
     out.mkdir(parents=True, exist_ok=True)
     written = []

@@ -1,4 +1,4 @@
-"""The run-folder writer on hand-made outcomes: results.json numbers, samples, prediction files."""
+"""Scoring and the run-folder writer on hand-made outcomes: results.json numbers, samples, predictions."""
 
 from __future__ import annotations
 
@@ -6,9 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from benchmark.evaluate import build_eval_items, evaluate_completions
-from benchmark.results_writer import RunContext, write_run_folder
+from benchmark.evaluate import SystemOutcome, build_eval_items, evaluate_completions
+from benchmark.results_writer import adapter_info, run_manifest, write_run_folder
 from benchmark.runner import RunSpec
+from benchmark.scoring import RunContext, score_run
+from core.hashing import stable_hash
 from core.types import Article, Span, SplitData
 from reports.results import load_results, load_samples
 from tasks import get_task
@@ -27,6 +29,16 @@ def _context(tmp_path: Path, task_name: str, split: SplitData, items: list) -> R
     )  # fmt: skip
 
 
+def _score_and_write(context: RunContext, outcomes: dict[str, SystemOutcome]) -> None:
+    """What the runner does after generation (without the oracle)."""
+    adapter = adapter_info(context)
+    manifest = run_manifest(context, adapter)
+    record = score_run(
+        context, outcomes, oracle=None, manifest_hash=stable_hash(manifest["identity"]), adapter=adapter
+    )
+    write_run_folder(context, record, manifest, outcomes)
+
+
 def test_span_task_results_samples_and_predictions(tmp_path: Path) -> None:
     split = SplitData("dev", {"1": Article("1", TEXT)}, {"1": (Span(30, 36, NC), Span(4, 10, LL))})
     task = get_task("name-calling")
@@ -36,7 +48,7 @@ def test_span_task_results_samples_and_predictions(tmp_path: Path) -> None:
         task, items, ["{}", '{"crooks": "Name_Calling,Labeling"}'], system="adapted"
     )
     (tmp_path / "run").mkdir()
-    write_run_folder(_context(tmp_path, "name-calling", split, items), {"base": base, "adapted": adapted})
+    _score_and_write(_context(tmp_path, "name-calling", split, items), {"base": base, "adapted": adapted})
     results = load_results(tmp_path / "run" / "results.json")
     got = results.systems["adapted"].metrics
     # adapted: window 1 is the second line only, so "crooks" aligns once, to the gold [30,36)
@@ -67,7 +79,7 @@ def test_technique_classification_reports_tc_accuracy(tmp_path: Path) -> None:
     # first gold span [4,10) Loaded_Language answered right; second answered with nothing usable
     outcome = evaluate_completions(task, items, ['{"technique": "Loaded Language"}', "hmm"], system="base")
     (tmp_path / "run").mkdir()
-    write_run_folder(_context(tmp_path, "technique-classification", split, items), {"base": outcome})
+    _score_and_write(_context(tmp_path, "technique-classification", split, items), {"base": outcome})
     metric = load_results(tmp_path / "run" / "results.json").systems["base"].metrics["tc_accuracy"]
     assert metric.value == pytest.approx(0.5)
     assert metric.ci is not None and metric.ci[0] <= 0.5 <= metric.ci[1]
@@ -79,7 +91,7 @@ def test_all_techniques_reports_the_macro_average_over_present_techniques(tmp_pa
     items = build_eval_items(task, split, window_chars=30)
     outcome = evaluate_completions(task, items, ["{}", '{"crooks": "Name_Calling,Labeling"}'], system="base")
     (tmp_path / "run").mkdir()
-    write_run_folder(_context(tmp_path, "all-techniques", split, items), {"base": outcome})
+    _score_and_write(_context(tmp_path, "all-techniques", split, items), {"base": outcome})
     metrics = load_results(tmp_path / "run" / "results.json").systems["base"].metrics
     # Name_Calling F1 1 (found), Loaded_Language F1 0 (missed); the 12 absent techniques don't count
     assert metrics["flc_macro_f1"].value == pytest.approx(0.5)
