@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from benchmark.runner import RunSpec, raise_user, run_benchmark
+from benchmark.run_config import RunSpec
+from benchmark.runner import raise_user, run_benchmark
 from core.hashing import short_hash
 from core.records import RunResults
 from core.techniques import task_order

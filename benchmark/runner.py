@@ -10,60 +10,23 @@ import json
 import os
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, NoReturn
 
 from benchmark.data import load_split, resolve_data_dir, validation_split
-from benchmark.evaluate import AlignPolicy, EvalItem, SystemOutcome, build_eval_items, evaluate_completions
+from benchmark.evaluate import EvalItem, SystemOutcome, build_eval_items, evaluate_completions
 from benchmark.examples import split_examples
 from benchmark.generate import GenSettings
 from benchmark.oracle import oracle_outcome
-from benchmark.quant import Quantization
 from benchmark.results_writer import adapter_info, run_manifest, write_run_folder
+from benchmark.run_config import RunSpec
 from benchmark.scoring import RunContext, score_run
-from benchmark.train_config import TrainConfig
 from core.hashing import split_hash, stable_hash
 from core.types import SplitData
 from tasks import Task, get_task
 
 Reporter = Callable[[str], None]
-
-
-@dataclass(frozen=True)
-class RunSpec:
-    """Everything that defines a run; its hash names the run folder, so a re-run resumes it."""
-
-    task: str
-    model: str = "tiny"
-    quantization: Quantization = "4bit"
-    split: str = "dev"
-    variant: str = "instruction"
-    window_chars: int = 1200
-    data_dir: str | None = None
-    runs_dir: Path = Path("runs")
-    train: TrainConfig = field(default_factory=TrainConfig)
-    max_new_tokens: int | None = None
-    batch_size: int = 8
-    do_sample: bool = False
-    constrained: bool = False
-    policy: AlignPolicy = "all"
-    iterations: int = 1000
-    seed: int = 0
-    limit_articles: int | None = None
-    no_cache: bool = False
-    trust_remote_code: bool = False
-    systems: tuple[str, ...] = ("base", "adapted")
-    adapter: Path | None = None
-
-    def identity(self) -> dict[str, Any]:
-        """What changes the numbers (not where files go or whether the cache is used)."""
-        fields = asdict(self)
-        for name in ("runs_dir", "no_cache", "data_dir"):
-            fields.pop(name)
-        fields["train"] = self.train.config_hash()
-        fields["adapter"] = str(self.adapter) if self.adapter else None
-        return fields
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from benchmark.evaluate import EvalItem, SystemOutcome
+from benchmark.run_config import RunSpec
 from core.records import (
     SCHEMA_VERSION,
     AdapterInfo,
@@ -43,7 +44,7 @@ COMPARED_METRICS = SPAN_METRIC_NAMES  # every span metric gets a paired test, ad
 class RunContext:
     """What scoring and the run folder need to know about a finished run besides the outcomes."""
 
-    spec: Any  # benchmark.runner.RunSpec (not imported: the runner imports this module)
+    spec: RunSpec
     task: Task
     run_dir: Path
     data_dir: Path

@@ -103,7 +103,8 @@ def _run_one(args: argparse.Namespace, task: str, *, systems: tuple[str, ...], a
     from benchmark.catalogue import default_prompt_variant
     from benchmark.console import print_run_summary, status_printer
     from benchmark.quant import resolve_quantization
-    from benchmark.runner import RunSpec, is_main_process, run_benchmark
+    from benchmark.run_config import RunSpec
+    from benchmark.runner import is_main_process, run_benchmark
 
     spec = RunSpec(
         task=task,

@@ -8,7 +8,7 @@ import pytest
 
 from benchmark.evaluate import SystemOutcome, build_eval_items, evaluate_completions
 from benchmark.results_writer import adapter_info, run_manifest, write_run_folder
-from benchmark.runner import RunSpec
+from benchmark.run_config import RunSpec
 from benchmark.scoring import RunContext, score_run
 from core.hashing import stable_hash
 from core.types import Article, Span, SplitData

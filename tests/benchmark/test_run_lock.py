@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from benchmark.run_config import RunSpec
 from benchmark.run_lock import LOCK_NAME, run_folder_lock
-from benchmark.runner import RunSpec, run_benchmark
+from benchmark.runner import run_benchmark
 from core.errors import UserError
 
 HOLD_SCRIPT = """

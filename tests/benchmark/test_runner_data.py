@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from benchmark.data.sample import materialise_sample
-from benchmark.runner import RunSpec, prepare_data, run_benchmark
+from benchmark.run_config import RunSpec
+from benchmark.runner import prepare_data, run_benchmark
 from core.errors import UserError
 
 

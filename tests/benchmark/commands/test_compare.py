@@ -101,16 +101,17 @@ def test_trust_remote_code_comes_from_the_flag_never_from_a_manifest(
 ) -> None:
     import shutil
 
-    from benchmark import cross_eval, runner
+    from benchmark import cross_eval
+    from benchmark.run_config import RunSpec
 
-    planted = runner.RunSpec(task="slogans", model=str(tmp_path / "model-with-custom-code")).identity()
+    planted = RunSpec(task="slogans", model=str(tmp_path / "model-with-custom-code")).identity()
     planted["trust_remote_code"] = True  # a run folder that asks for code execution
     manifest = {"identity": planted, "data_option": None}
     (runs_dir / "20240502-slogans" / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
-    specs: list[runner.RunSpec] = []
+    specs: list[RunSpec] = []
     written: list[Path] = []
 
-    def fake_run_benchmark(spec: runner.RunSpec, report: object = None, *, run_dir: Path) -> Path:
+    def fake_run_benchmark(spec: RunSpec, report: object = None, *, run_dir: Path) -> Path:
         specs.append(spec)
         written.append(run_dir)
         document = fake_runs.results_dict(
