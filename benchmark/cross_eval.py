@@ -101,39 +101,18 @@ def run_cross_evaluation(job: CrossEvalJob, *, trust_remote_code: bool = False) 
     from a file never enables running a model's code; only the caller's own flag does.
     """
     manifest = _read_manifest(job.source_run_dir / "manifest.json")
-    identity = manifest["identity"]
     try:
-        spec = _cross_eval_spec(job, manifest, identity, trust_remote_code)
+        spec = RunSpec.from_manifest(
+            manifest,
+            task=job.eval_task,
+            runs_dir=job.source_run_dir.parent,
+            trust_remote_code=trust_remote_code,
+            systems=("adapted",),
+            adapter=job.adapter_dir,
+        )
     except KeyError as missing:
         raise_user(f"{job.source_run_dir / 'manifest.json'}: the run's identity has no {missing}")
     return run_benchmark(spec, report=lambda message: None, run_dir=job.out_dir)
-
-
-def _cross_eval_spec(
-    job: CrossEvalJob, manifest: dict[str, Any], identity: dict[str, Any], trust_remote_code: bool
-) -> RunSpec:
-    """The source run's settings on the job's task, with the adapter under test."""
-    return RunSpec(
-        task=job.eval_task,
-        model=identity["model"],
-        quantization=identity["quantization"],
-        split=identity["split"],
-        variant=identity["variant"],
-        window_chars=identity["window_chars"],
-        data_dir=manifest.get("data_option"),
-        runs_dir=job.source_run_dir.parent,
-        max_new_tokens=identity["max_new_tokens"],
-        batch_size=identity["batch_size"],
-        do_sample=identity["do_sample"],
-        constrained=identity["constrained"],
-        policy=identity["policy"],
-        iterations=identity["iterations"],
-        seed=identity["seed"],
-        limit_articles=identity["limit_articles"],
-        trust_remote_code=trust_remote_code,
-        systems=("adapted",),
-        adapter=job.adapter_dir,
-    )
 
 
 def _read_manifest(path: Path) -> dict[str, Any]:

@@ -1,14 +1,39 @@
-"""The run configuration: one object that defines a run, whatever it was built from."""
+"""The run configuration: one object that defines a run, built from flags or from a run's manifest.
+
+`bench run` and `bench eval` build it from their flags (the training settings from the config
+file's [train] table and the hyper-parameter flags); `bench compare` rebuilds a source run's
+settings from its manifest for every cross-evaluation.
+"""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
 from benchmark.evaluate import AlignPolicy
 from benchmark.quant import Quantization
 from benchmark.train_config import TrainConfig
+
+# What a manifest's identity records and a cross-evaluation reuses (never where files go, whether
+# the cache is used, or trust_remote_code: a value read from a file never enables a model's code).
+MANIFEST_SETTINGS: tuple[str, ...] = (
+    "model",
+    "quantization",
+    "split",
+    "variant",
+    "window_chars",
+    "max_new_tokens",
+    "batch_size",
+    "do_sample",
+    "constrained",
+    "policy",
+    "iterations",
+    "seed",
+    "limit_articles",
+)
+FLAG_NAMES = {"do_sample": "sample"}  # RunSpec field -> argparse dest, where they differ
 
 
 @dataclass(frozen=True)
@@ -45,3 +70,24 @@ class RunSpec:
         fields["train"] = self.train.config_hash()
         fields["adapter"] = str(self.adapter) if self.adapter else None
         return fields
+
+    @classmethod
+    def from_flags(cls, flags: Mapping[str, Any], **fixed: Any) -> RunSpec:
+        """The settings given as `bench run`/`eval` flags (argparse dests), `fixed` ones taking precedence."""
+        values = {
+            spec_field.name: flags[FLAG_NAMES.get(spec_field.name, spec_field.name)]
+            for spec_field in fields(cls)
+            if spec_field.name not in fixed and FLAG_NAMES.get(spec_field.name, spec_field.name) in flags
+        }
+        return cls(**values, **fixed)
+
+    @classmethod
+    def from_manifest(cls, manifest: Mapping[str, Any], **fixed: Any) -> RunSpec:
+        """A run's settings as its manifest.json recorded them, with `fixed` ones (task, adapter, ...).
+
+        KeyError naming the first setting the manifest's identity lacks.
+        """
+        identity = manifest["identity"]
+        values = {name: identity[name] for name in MANIFEST_SETTINGS if name not in fixed}
+        values.setdefault("data_dir", manifest.get("data_option"))
+        return cls(**values, **fixed)

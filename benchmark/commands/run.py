@@ -106,26 +106,12 @@ def _run_one(args: argparse.Namespace, task: str, *, systems: tuple[str, ...], a
     from benchmark.run_config import RunSpec
     from benchmark.runner import is_main_process, run_benchmark
 
-    spec = RunSpec(
+    spec = RunSpec.from_flags(
+        vars(args),
         task=task,
-        model=args.model,
         quantization=resolve_quantization(args.quantization),
-        split=args.split,
         variant=args.variant or default_prompt_variant(args.model),
-        window_chars=args.window_chars,
-        data_dir=args.data_dir,
-        runs_dir=args.runs_dir,
         train=train_config_from_args(args),
-        max_new_tokens=args.max_new_tokens,
-        batch_size=args.batch_size,
-        do_sample=args.sample,
-        constrained=args.constrained,
-        policy=args.policy,
-        iterations=args.iterations,
-        seed=args.seed,
-        limit_articles=args.limit_articles,
-        no_cache=args.no_cache,
-        trust_remote_code=args.trust_remote_code,
         systems=systems,
         adapter=adapter,
     )
