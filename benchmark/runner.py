@@ -179,7 +179,11 @@ def train_or_reuse_adapter(
     from benchmark.train import train_adapter
     from benchmark.train_display import training_display
 
-    tokenizer = load_tokenizer(model_path) if spec.variant == "chat" else None
+    tokenizer = (
+        load_tokenizer(model_path, trust_remote_code=spec.trust_remote_code)
+        if spec.variant == "chat"
+        else None
+    )
     train_examples = split_examples(
         task.name, data.train, spec.window_chars, spec.variant, tokenizer=tokenizer
     )
@@ -208,6 +212,7 @@ def train_or_reuse_adapter(
         quantization=spec.quantization,
         config=spec.train,
         output_dir=output_dir,
+        trust_remote_code=spec.trust_remote_code,
         progress=verbose,  # the trainer's own bars and log lines only with --verbose
         callbacks=() if verbose else (training_display(),),
         extra={"task": task.name, "recipe_hash": recipe, "model": spec.model},

@@ -14,7 +14,7 @@ import resource
 import sys
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime, timezone
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -137,7 +137,7 @@ def train_adapter(
         gradient_accumulation_steps=config.gradient_accumulation_steps,
         learning_rate=config.learning_rate,
         lr_scheduler_type=config.lr_scheduler,
-        warmup_steps=config.warmup_ratio,  # a float below 1 is a ratio of the total steps
+        **warmup_arguments(SFTConfig, config.warmup_ratio),
         weight_decay=config.weight_decay,
         optim=config.resolved_optimizer(cuda),
         bf16=bf16,
@@ -235,6 +235,16 @@ def train_adapter(
         wall_seconds=wall,
         manifest=manifest,
     )
+
+
+def warmup_arguments(arguments_class: type, ratio: float) -> dict[str, Any]:
+    """The warm-up as a share of the optimiser steps, in the spelling the installed transformers takes.
+
+    transformers 4 has `warmup_ratio` (and an integer `warmup_steps`); transformers 5 dropped
+    `warmup_ratio` and reads a `warmup_steps` below 1 as that ratio.
+    """
+    names = {argument.name for argument in fields(arguments_class)}
+    return {"warmup_ratio": ratio} if "warmup_ratio" in names else {"warmup_steps": ratio}
 
 
 def examples_hash(examples: Sequence[TrainExample]) -> str:
