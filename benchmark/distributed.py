@@ -31,11 +31,6 @@ def process_state() -> Any:
     return PartialState(cpu=not torch.cuda.is_available())
 
 
-def process_device() -> str:
-    """The device this process should load its model on (e.g. `cuda:1` under a multi-GPU launch)."""
-    return str(process_state().device)
-
-
 def length_sorted_indices(tokenizer: Any, prompts: Sequence[str]) -> list[int]:
     """Prompt indices, longest (in tokens) first; ties keep input order."""
     if not prompts:

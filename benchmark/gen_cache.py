@@ -19,7 +19,6 @@ from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from benchmark.paths import cache_dir
 from benchmark.stopping import StopReason
 from core.hashing import sha256_text
 
@@ -37,11 +36,6 @@ def prompt_hash(prompt: str) -> str:
 def cache_key(model_key: str, settings_key: str, prompt_digest: str) -> str:
     """The cache key of one completion: model (+ revision + adapter hash), settings and prompt."""
     return sha256_text(json.dumps([CACHE_FORMAT_VERSION, model_key, settings_key, prompt_digest]))
-
-
-def default_cache_path(model_key: str) -> Path:
-    """Where completions of one model (+ adapter) live by default: `<cache_dir>/generations/<hash>.jsonl`."""
-    return cache_dir() / "generations" / f"{sha256_text(model_key)[:20]}.jsonl"
 
 
 @dataclass(frozen=True)

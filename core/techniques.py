@@ -32,16 +32,7 @@ TECHNIQUES: tuple[Technique, ...] = (
 
 LABELS: tuple[str, ...] = tuple(t.label for t in TECHNIQUES)
 SLUGS: tuple[str, ...] = tuple(t.slug for t in TECHNIQUES)
-_BY_LABEL = {t.label: t for t in TECHNIQUES}
 _BY_SLUG = {t.slug: t for t in TECHNIQUES}
-
-
-def technique_by_label(label: str) -> Technique:
-    """The technique with this exact PTC label; KeyError naming the valid labels otherwise."""
-    try:
-        return _BY_LABEL[label]
-    except KeyError:
-        raise KeyError(f"unknown technique label {label!r}; expected one of {', '.join(LABELS)}") from None
 
 
 def technique_by_slug(slug: str) -> Technique:

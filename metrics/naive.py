@@ -1,4 +1,4 @@
-"""An independent, deliberately naive implementation of the DESIGN.md metric definitions.
+"""An independent, deliberately naive implementation of the metric definitions (README, "Metrics").
 
 Spans are sets of character positions; merging unions any two sets that share a position until
 none do (so touching spans, which share none, stay apart); overlaps are set intersections. TC

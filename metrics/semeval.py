@@ -1,6 +1,6 @@
 """The official SemEval-2020 Task 11 scores: SI, FLC (overall and per technique) and TC.
 
-Definitions in DESIGN.md ("Metrics: the official definitions"). `pred` and `gold` map article ids
+Definitions in the README ("Metrics"). `pred` and `gold` map article ids
 to spans; the gold articles define the article set (articles without predictions still count),
 and predictions for an article outside it are an error, as in the official scorer.
 """

@@ -44,14 +44,6 @@ def overlap_sums(pred: Sequence[Interval], gold: Sequence[Interval]) -> tuple[fl
     return precision_sum, recall_sum
 
 
-def intervals_by_technique(spans: Iterable[Span]) -> dict[str | None, list[Interval]]:
-    """The spans' intervals grouped by technique (unmerged, in input order)."""
-    grouped: dict[str | None, list[Interval]] = {}
-    for span in spans:
-        grouped.setdefault(span.technique, []).append((span.start, span.end))
-    return grouped
-
-
 def check_pred_articles(pred: Mapping[str, Sequence[Span]], gold: Mapping[str, Sequence[Span]]) -> None:
     """ValueError naming the first predicted article that is not a gold article (as the official scorer)."""
     for article_id, spans in pred.items():

@@ -12,7 +12,6 @@ from benchmark.gen_cache import (
     CacheEntry,
     CompletionCache,
     cache_key,
-    default_cache_path,
     new_entry,
     prompt_hash,
 )
@@ -29,16 +28,6 @@ def test_cache_key_depends_on_model_settings_and_prompt() -> None:
     assert base != cache_key("model@rev+adapter", "settings2", prompt_hash("p"))
     assert base != cache_key("model@rev+adapter", "settings", prompt_hash("q"))
     assert len(base) == 64
-
-
-def test_default_cache_path_is_per_model_under_the_cache_dir(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("PTC_BENCH_CACHE", str(tmp_path))
-    path = default_cache_path("tiny@abc")
-    assert path.parent == tmp_path / "generations"
-    assert path.suffix == ".jsonl"
-    assert path != default_cache_path("tiny@abc+adapter")
 
 
 def test_appended_entries_survive_a_reload(tmp_path: Path) -> None:
