@@ -1,4 +1,9 @@
-"""Errors shared across the toolkit."""
+"""Errors shared across the toolkit, and when to raise which.
+
+`UserError` is for input a user can fix (a task or model name, an option, a config or data file):
+any layer may raise it, and the CLI shows it as one line with exit status 2. A broken contract
+between our own functions is a `ValueError` (or `KeyError` for a lookup) and keeps its traceback.
+"""
 
 from __future__ import annotations
 
