@@ -69,3 +69,22 @@ def test_sha256_is_computed_in_core_hashing_only() -> None:
         if imported == "hashlib" and path != REPO / "core" / "hashing.py"
     ]
     assert users == []
+
+
+def test_task_kinds_are_compared_only_inside_tasks() -> None:
+    from tasks.task import KINDS
+
+    found = []
+    for package in PACKAGES:
+        if package == "tasks":
+            continue
+        for path in sorted((REPO / package).rglob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if not isinstance(node, ast.Compare):
+                    continue
+                sides = [node.left, *node.comparators]
+                names_kind = any(isinstance(s, ast.Attribute) and s.attr == "kind" for s in sides)
+                task_kind = any(isinstance(s, ast.Constant) and s.value in KINDS for s in sides)
+                if names_kind and task_kind:
+                    found.append(f"{path.relative_to(REPO).as_posix()}:{node.lineno}")
+    assert found == []  # ask the Task (technique_agnostic, one_prompt_per_span, scope, gold) instead
