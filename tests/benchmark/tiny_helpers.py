@@ -1,4 +1,8 @@
-"""A small fixed corpus and a fast tiny-model recipe shared by the model and training tests."""
+"""The one fast tiny model of the test suite (sample corpus, 15 steps), and a small text for build tests.
+
+Unit, training and integration tests all use `tiny_model_path()`: the same model, built once per
+test cache, on the sample corpus's train text.
+"""
 
 from __future__ import annotations
 
@@ -21,5 +25,9 @@ FAST_RECIPE: TinyRecipe = quick_recipe(steps=15)
 
 
 def tiny_model_path() -> Path:
-    """The fast tiny model (built once per test session cache, then reused)."""
-    return ensure_tiny_model(list(CORPUS), recipe=FAST_RECIPE)
+    """The fast tiny model on the sample corpus's train text (built once per test cache, then reused)."""
+    from benchmark.data import load_split
+    from benchmark.data.sample import materialise_sample
+
+    train = load_split(materialise_sample(), "train")
+    return ensure_tiny_model([a.text for a in train.articles.values()], recipe=FAST_RECIPE)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from benchmark.tiny import ensure_tiny_model, quick_recipe
+from tests.benchmark.tiny_helpers import tiny_model_path
 
 
 @pytest.fixture(scope="session")
@@ -18,9 +18,6 @@ def sample_dir() -> Path:
 
 
 @pytest.fixture(scope="session")
-def tiny_path(sample_dir: Path) -> Path:
-    """A fast tiny model (15 pre-training steps) built on the sample corpus's train text."""
-    from benchmark.data import load_split
-
-    train = load_split(sample_dir, "train")
-    return ensure_tiny_model([a.text for a in train.articles.values()], recipe=quick_recipe(steps=15))
+def tiny_path() -> Path:
+    """The suite's one fast tiny model (15 pre-training steps on the sample corpus's train text)."""
+    return tiny_model_path()
