@@ -7,7 +7,7 @@ settings from its manifest for every cross-evaluation.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -15,6 +15,7 @@ from typing import Any
 from benchmark.evaluate import AlignPolicy
 from benchmark.quant import Quantization
 from benchmark.train_config import TrainConfig
+from core.errors import UserError
 
 # What a manifest's identity records and a cross-evaluation reuses (never where files go, whether
 # the cache is used, or trust_remote_code: a value read from a file never enables a model's code).
@@ -34,6 +35,35 @@ MANIFEST_SETTINGS: tuple[str, ...] = (
     "limit_articles",
 )
 FLAG_NAMES = {"do_sample": "sample"}  # RunSpec field -> argparse dest, where they differ
+# What a config file may set beside its [train] table (flags override it): how the evaluation runs,
+# never which model, where files go or whether a model's code may run.
+FILE_SETTINGS: dict[str, tuple[type, Callable[[Any], bool], str]] = {
+    "split": (str, lambda v: v in ("dev", "validation"), "dev or validation"),
+    "window_chars": (int, lambda v: v > 0, "a positive integer"),
+    "batch_size": (int, lambda v: v > 0, "a positive integer"),
+    "max_new_tokens": (int, lambda v: v > 0, "a positive integer"),
+    "do_sample": (bool, lambda v: True, "true or false"),
+    "constrained": (bool, lambda v: True, "true or false"),
+    "policy": (str, lambda v: v in ("all", "first"), "all or first"),
+    "iterations": (int, lambda v: v >= 0, "a non-negative integer"),
+    "seed": (int, lambda v: True, "an integer"),
+    "limit_articles": (int, lambda v: v > 0, "a positive integer"),
+}
+
+
+def read_run_settings(path: Path) -> dict[str, Any]:
+    """The run settings of a config file (the top-level keys beside its [train] table), checked."""
+    from benchmark.train_config import read_config_file
+
+    settings = read_config_file(Path(path))[0]
+    for name, value in settings.items():
+        if name not in FILE_SETTINGS:
+            known = ", ".join(FILE_SETTINGS)
+            raise UserError(f"{path}: unknown table or key {name!r} beside [train]; run settings: {known}")
+        kind, valid, expected = FILE_SETTINGS[name]
+        if type(value) is not kind or not valid(value):
+            raise UserError(f"{path}: run setting {name} = {value!r}: expected {expected}")
+    return settings
 
 
 @dataclass(frozen=True)
@@ -72,13 +102,18 @@ class RunSpec:
         return fields
 
     @classmethod
-    def from_flags(cls, flags: Mapping[str, Any], **fixed: Any) -> RunSpec:
-        """The settings given as `bench run`/`eval` flags (argparse dests), `fixed` ones taking precedence."""
-        values = {
-            spec_field.name: flags[FLAG_NAMES.get(spec_field.name, spec_field.name)]
-            for spec_field in fields(cls)
-            if spec_field.name not in fixed and FLAG_NAMES.get(spec_field.name, spec_field.name) in flags
-        }
+    def from_flags(
+        cls, flags: Mapping[str, Any], settings: Mapping[str, Any] | None = None, **fixed: Any
+    ) -> RunSpec:
+        """Defaults, then a config file's run `settings`, then the flags given (argparse dests, not None).
+
+        `fixed` values (the task, the resolved model settings, ...) take precedence over all three.
+        """
+        values = {name: value for name, value in (settings or {}).items() if name not in fixed}
+        for spec_field in fields(cls):
+            flag = FLAG_NAMES.get(spec_field.name, spec_field.name)
+            if spec_field.name not in fixed and flags.get(flag) is not None:
+                values[spec_field.name] = flags[flag]
         return cls(**values, **fixed)
 
     @classmethod

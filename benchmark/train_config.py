@@ -122,7 +122,7 @@ def load_train_config(
     preset = TRAIN_PRESETS.get(model or "", {}) if path is None else {}
     values: dict[str, object] = dict(preset)
     if path is not None:
-        values.update(_read_config_file(Path(path)))
+        values.update(read_config_file(Path(path))[1])
         _reject_unknown(values, f"in {path}")
     cleaned = {key: value for key, value in (overrides or {}).items() if value is not None}
     _reject_unknown(cleaned, "in the overrides")
@@ -130,8 +130,12 @@ def load_train_config(
     return _build(values, path)
 
 
-def _read_config_file(path: Path) -> dict[str, object]:
-    """The mapping a TOML or YAML file holds (its `train` table when it has one)."""
+def read_config_file(path: Path) -> tuple[dict[str, object], dict[str, object]]:
+    """(run settings, training settings) of a TOML or YAML config file.
+
+    With a [train] table, the training settings are its keys and the top-level keys beside it are
+    run settings (`benchmark.run_config.FILE_SETTINGS`); without one, every key is a training setting.
+    """
     if not path.is_file():
         raise UserError(f"config file not found: {path}")
     suffix = path.suffix.lower()
@@ -156,13 +160,13 @@ def _read_config_file(path: Path) -> dict[str, object]:
         raise
     if not isinstance(data, dict):
         raise UserError(f"{path}: expected a mapping of settings at the top level")
-    others = sorted(str(key) for key in data if key != "train")
-    if "train" in data and others:
-        raise UserError(f"{path}: unknown table or key {others[0]!r} beside [train]; only [train] is read")
     section = data.get("train", data)
     if not isinstance(section, dict):
         raise UserError(f"{path}: the [train] section must be a table of settings")
-    return {str(key).replace("-", "_"): value for key, value in section.items()}
+    run = {str(key).replace("-", "_"): value for key, value in data.items() if key != "train"}
+    if "train" not in data:
+        run = {}
+    return run, {str(key).replace("-", "_"): value for key, value in section.items()}
 
 
 def _reject_unknown(values: Mapping[str, object], where: str) -> None:

@@ -46,20 +46,28 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--data-dir", help="PTC release folder (default: $PTC_DATA_DIR, else the sample corpus)"
     )
-    parser.add_argument("--split", default="dev", choices=("dev", "validation"), help="evaluation split")
-    parser.add_argument("--window-chars", type=positive_int, default=1200, help="window budget in characters")
+    # Evaluation settings default to None here: RunSpec's defaults apply, under the run settings
+    # of a --config file (beside its [train] table), under the flags given.
+    parser.add_argument("--split", choices=("dev", "validation"), help="evaluation split (default: dev)")
+    parser.add_argument(
+        "--window-chars", type=positive_int, help="window budget in characters (default: 1200)"
+    )
     parser.add_argument("--runs-dir", type=Path, default=Path("runs"), help="where run folders go")
-    parser.add_argument("--batch-size", type=positive_int, default=8, help="generation batch size")
+    parser.add_argument("--batch-size", type=positive_int, help="generation batch size (default: 8)")
     parser.add_argument("--max-new-tokens", type=positive_int, help="default: the task's")
-    parser.add_argument("--sample", action="store_true", help="sample instead of greedy decoding")
-    parser.add_argument("--constrained", action="store_true", help="decode constrained to the JSON schema")
     parser.add_argument(
-        "--policy", choices=("all", "first"), default="all", help="phrase occurrences to mark"
+        "--sample", action="store_true", default=None, help="sample instead of greedy decoding"
     )
     parser.add_argument(
-        "--iterations", type=non_negative_int, default=1000, help="bootstrap iterations (0: no CIs)"
+        "--constrained", action="store_true", default=None, help="decode constrained to the JSON schema"
     )
-    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--policy", choices=("all", "first"), help="phrase occurrences to mark (default: all)"
+    )
+    parser.add_argument(
+        "--iterations", type=non_negative_int, help="bootstrap iterations (0: no CIs; default: 1000)"
+    )
+    parser.add_argument("--seed", type=int, help="generation and bootstrap seed (default: 0)")
     parser.add_argument("--limit-articles", type=positive_int, help="evaluate on the first N articles only")
     parser.add_argument("--no-cache", action="store_true", help="regenerate even when completions are cached")
     parser.add_argument(
@@ -97,6 +105,14 @@ def preflight(args: argparse.Namespace, tasks: list[str]) -> None:
         get_task(task)
     check_model_available(args.model)
     train_config_from_args(args)
+    run_settings(args)
+
+
+def run_settings(args: argparse.Namespace) -> dict[str, Any]:
+    """The run settings of the --config file (none without one)."""
+    from benchmark.run_config import read_run_settings
+
+    return read_run_settings(args.config) if args.config is not None else {}
 
 
 def _run_one(args: argparse.Namespace, task: str, *, systems: tuple[str, ...], adapter: Path | None) -> None:
@@ -108,6 +124,7 @@ def _run_one(args: argparse.Namespace, task: str, *, systems: tuple[str, ...], a
 
     spec = RunSpec.from_flags(
         vars(args),
+        run_settings(args),
         task=task,
         quantization=resolve_quantization(args.quantization),
         variant=args.variant or default_prompt_variant(args.model),

@@ -127,6 +127,10 @@ def run(args: argparse.Namespace) -> int:
     check_model_available(args.model)
     variant = args.variant or default_prompt_variant(args.model)
     config = train_config_from_args(args)
+    if args.config is not None:  # run settings beside [train] are bench run's; check their names anyway
+        from benchmark.run_config import read_run_settings
+
+        read_run_settings(args.config)
     quantization = resolve_quantization(args.quantization)
     source = resolve_data_dir(args.data_dir)
     if source.notice:

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from benchmark.cli import build_parser
-from benchmark.run_config import MANIFEST_SETTINGS, RunSpec
+from benchmark.run_config import MANIFEST_SETTINGS, RunSpec, read_run_settings
 from benchmark.train import warmup_arguments
+from core.errors import UserError
 
 
 def test_flags_fill_every_setting_they_name() -> None:
@@ -25,6 +27,35 @@ def test_flags_fill_every_setting_they_name() -> None:
         3,
     )
     assert spec.systems == ("base",) and spec.runs_dir == Path("runs")
+
+
+def test_config_file_run_settings_sit_under_the_flags(tmp_path: Path) -> None:
+    config = tmp_path / "run.toml"
+    config.write_text("window_chars = 800\nseed = 7\niterations = 0\n[train]\nlora_r = 8\n", encoding="utf-8")
+    args = build_parser().parse_args(["run", "--task", "slogans", "--config", str(config), "--seed", "3"])
+    spec = RunSpec.from_flags(vars(args), read_run_settings(config), task="slogans")
+    assert (spec.window_chars, spec.seed, spec.iterations, spec.batch_size) == (800, 3, 0, 8)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("window_chars = 0\n[train]\n", "run setting window_chars = 0: expected a positive integer"),
+        ("split = 'test'\n[train]\n", "expected dev or validation"),
+        ("model = 'x'\n[train]\n", "unknown table or key 'model' beside [train]"),
+    ],
+)
+def test_bad_run_settings_name_the_file_and_setting(tmp_path: Path, text: str, message: str) -> None:
+    config = tmp_path / "run.toml"
+    config.write_text(text, encoding="utf-8")
+    with pytest.raises(UserError, match=re.escape(message)):
+        read_run_settings(config)
+
+
+def test_without_a_train_table_every_key_is_a_training_setting(tmp_path: Path) -> None:
+    config = tmp_path / "train.toml"
+    config.write_text("lora_r = 8\n", encoding="utf-8")
+    assert read_run_settings(config) == {}
 
 
 def test_a_manifest_gives_back_the_settings_of_its_run() -> None:
