@@ -6,6 +6,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from core.records import RunResults
 from metrics.registry import RUN_SUMMARY
 
 
@@ -69,7 +70,7 @@ def print_run_summary(run_dir: Path) -> None:
         console.print("[bold red]warning:[/bold red] the adapter did not change a single completion")
 
 
-def verdict(results: Any, metric: str = "si_f1", alpha: float = 0.05) -> str | None:
+def verdict(results: RunResults, metric: str = "si_f1", alpha: float = 0.05) -> str | None:
     """One sentence on what the table means: who wins on `metric`, by how much, and how sure."""
     comparison = results.comparison(metric)
     if comparison is None:
