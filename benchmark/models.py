@@ -12,7 +12,13 @@ from typing import Any
 from benchmark.errors import UserError
 from benchmark.quant import QUANTIZATIONS, Quantization, disable_cpu_weight_repacking, quantization_config
 
-ADAPTER_FILES = ("adapter_model.safetensors", "adapter_model.bin", "adapter_config.json")
+ADAPTER_FILES = (
+    "adapter_model.safetensors",
+    "adapter_model.bin",
+    "adapter_config.json",
+    "model.safetensors",  # a fully fine-tuned tagger (benchmark.tagger)
+    "tagger.json",
+)
 
 
 @dataclass(frozen=True)

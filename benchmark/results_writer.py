@@ -87,6 +87,7 @@ def write_run_folder(
             "base": context.model_id,
             "revision": context.model_revision,
             "quantization": spec.quantization,
+            "approach": getattr(spec, "approach", "generate"),
         },
         "adapter": _adapter_info(context),
         "manifest_hash": manifest_hash,

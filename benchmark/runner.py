@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, Literal, NoReturn
 
 from benchmark.data import load_split, resolve_data_dir, validation_split
 from benchmark.evaluate import AlignPolicy, EvalItem, SystemOutcome, build_eval_items, evaluate_completions
@@ -28,6 +28,7 @@ from reports.comparison import CrossEvalJob
 from tasks import Task, get_task
 
 Reporter = Callable[[str], None]
+Approach = Literal["generate", "tagger"]
 
 
 @dataclass(frozen=True)
@@ -55,12 +56,15 @@ class RunSpec:
     trust_remote_code: bool = False
     systems: tuple[str, ...] = ("base", "adapted")
     adapter: Path | None = None
+    approach: Approach = "generate"
 
     def identity(self) -> dict[str, Any]:
         """What changes the numbers (not where files go or whether the cache is used)."""
         fields = asdict(self)
         for name in ("runs_dir", "no_cache", "data_dir"):
             fields.pop(name)
+        if self.approach == "generate":  # absent for generation, so earlier run ids stay valid
+            fields.pop("approach")
         fields["train"] = self.train.config_hash()
         fields["adapter"] = str(self.adapter) if self.adapter else None
         return fields
@@ -133,10 +137,58 @@ def _run_in_folder(
     report(f"run folder: {run_dir}" + ("" if verbose else " (library output in run.log)"))
 
     from benchmark.catalogue import resolve_model
-    from benchmark.models import adapter_base_model, adapter_hash, load_model
 
     base = resolve_model(spec.model, report=report)
-    model_path = base.path
+    if spec.approach == "tagger":
+        from benchmark.tagger.stage import run_tagger_stage
+
+        stage = run_tagger_stage(spec, task, data, base.path, run_dir, report, verbose=verbose)
+        items, outcomes, adapter_dir, revision = stage.items, stage.outcomes, stage.tagger_dir, None
+        oracle: dict[str, float] | None = stage.oracle
+    else:
+        items, outcomes, adapter_dir, revision = _generate_stage(
+            spec, task, data, base.path, run_dir, report, verbose
+        )
+        oracle = None
+    context = RunContext(
+        spec=spec,
+        task=task,
+        run_dir=run_dir,
+        data_dir=data.source_dir,
+        is_sample=data.is_sample,
+        data_hash=data.data_hash,
+        evaluation=data.evaluation,
+        items=items,
+        model_id=spec.model,
+        model_revision=revision,
+        adapter_dir=adapter_dir,
+        wall_seconds=time.perf_counter() - started,
+        kind="run" if spec.systems == ("base", "adapted") and spec.adapter is None else "eval",
+        base_model=base.manifest(),
+    )
+    if not is_main_process():  # every rank has every completion; one writes the run folder
+        return run_dir
+    if oracle is None:
+        round_trip = oracle_round_trip(
+            task, data.evaluation, window_chars=spec.window_chars, policy=spec.policy
+        )
+        oracle = {k: v.value for k, v in round_trip.summary.metrics.items()}
+    write_run_folder(context, outcomes, oracle=oracle)
+    return run_dir
+
+
+def _generate_stage(
+    spec: RunSpec,
+    task: Task,
+    data: PreparedData,
+    model_path: str,
+    run_dir: Path,
+    report: Reporter,
+    verbose: bool,
+) -> tuple[list[EvalItem], dict[str, SystemOutcome], Path | None, str | None]:
+    """Adapter (trained or reused), prompts, completions of each system, parsed and aligned."""
+    from benchmark.models import adapter_base_model, adapter_hash, load_model
+
     adapter_dir = None
     if "adapted" in spec.systems:
         adapter_dir = spec.adapter or train_or_reuse_adapter(
@@ -173,27 +225,7 @@ def _run_in_folder(
         completions["adapted"] = _complete(spec, task, adapted, items, key, report)
     for system, texts in completions.items():
         outcomes[system] = evaluate_completions(task, items, texts, system=system, policy=spec.policy)
-    context = RunContext(
-        spec=spec,
-        task=task,
-        run_dir=run_dir,
-        data_dir=data.source_dir,
-        is_sample=data.is_sample,
-        data_hash=data.data_hash,
-        evaluation=data.evaluation,
-        items=items,
-        model_id=spec.model,
-        model_revision=loaded.revision,
-        adapter_dir=adapter_dir,
-        wall_seconds=time.perf_counter() - started,
-        kind="run" if spec.systems == ("base", "adapted") and spec.adapter is None else "eval",
-        base_model=base.manifest(),
-    )
-    if not is_main_process():  # every rank has every completion; one writes the run folder
-        return run_dir
-    oracle = oracle_round_trip(task, data.evaluation, window_chars=spec.window_chars, policy=spec.policy)
-    write_run_folder(context, outcomes, oracle={k: v.value for k, v in oracle.summary.metrics.items()})
-    return run_dir
+    return items, outcomes, adapter_dir, loaded.revision
 
 
 def run_cross_evaluation(job: CrossEvalJob, *, trust_remote_code: bool = False) -> Path:

@@ -64,6 +64,12 @@ class ModelInfo:
     base: str
     revision: str | None
     quantization: str
+    approach: str = "generate"  # or "tagger" (token classification; benchmark.tagger)
+
+    @property
+    def label(self) -> str:
+        """How tables name the model: the base, and the approach when it is not generation."""
+        return self.base if self.approach == "generate" else f"{self.base} (tagger)"
 
 
 @dataclass(frozen=True)

@@ -94,7 +94,12 @@ def results_from_dict(raw: dict[str, Any], path: Path | None = None) -> RunResul
         split=raw["split"],
         prompt_variant=raw["prompt_variant"],
         data=DataInfo(**{key: raw["data"][key] for key in DataInfo.__dataclass_fields__}),
-        model=ModelInfo(raw["model"]["base"], raw["model"]["revision"], raw["model"]["quantization"]),
+        model=ModelInfo(
+            raw["model"]["base"],
+            raw["model"]["revision"],
+            raw["model"]["quantization"],
+            raw["model"].get("approach", "generate"),
+        ),
         adapter=None if adapter is None else AdapterInfo(adapter["path"], adapter["hash"], adapter["task"]),
         manifest_hash=raw["manifest_hash"],
         systems={name: _system(system) for name, system in raw["systems"].items()},

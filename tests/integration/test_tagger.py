@@ -1,0 +1,111 @@
+"""`--approach tagger` end to end on the sample corpus with a fast tiny model: run, train, eval, oracle."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from benchmark.cli import main
+from benchmark.data import load_split
+from benchmark.evaluate import build_eval_items
+from benchmark.tagger.data import tag_windows
+from benchmark.tagger.predict import oracle_spans
+from benchmark.tagger.stage import load_fast_tokenizer, scheme_for
+from benchmark.tagger.tags import merge_spans
+from reports.results import load_results, load_samples
+from tasks import get_task
+
+
+def tagger_args(command: str, tiny: Path, data: Path, task: str, *extra: str) -> list[str]:
+    return [
+        command,
+        "--approach",
+        "tagger",
+        "--task",
+        task,
+        "--model",
+        str(tiny),
+        "--data-dir",
+        str(data),
+        *(["--epochs", "1"] if command != "eval" else []),
+        *extra,
+    ]
+
+
+@pytest.mark.parametrize("task_name", ["name-calling", "all-techniques", "span-identification"])
+def test_gold_to_tags_to_spans_is_exact_on_the_sample(
+    tiny_path: Path, sample_dir: Path, task_name: str
+) -> None:
+    """The sample's gold spans lie on token boundaries of tiny's tokenizer: the round trip returns them."""
+    task = get_task(task_name)
+    tokenizer = load_fast_tokenizer(str(tiny_path))
+    items = build_eval_items(task, load_split(sample_dir, "dev"), window_chars=1200)
+    windows = tag_windows(items, tokenizer, max_length=512)
+    found = oracle_spans(windows, scheme_for(task))
+    assert sum(len(spans) for spans in found) > 0
+    for window, spans in zip(windows, found, strict=True):
+        assert spans == merge_spans(window.local_gold)
+
+
+def test_tagger_run_writes_a_scored_run_folder_and_eval_reproduces_it(
+    tiny_path: Path, sample_dir: Path, tmp_path: Path
+) -> None:
+    runs = tmp_path / "runs"
+    assert (
+        main(
+            tagger_args(
+                "run", tiny_path, sample_dir, "name-calling", "--runs-dir", str(runs), "--iterations", "50"
+            )
+        )
+        == 0
+    )
+    (run_dir,) = [p for p in runs.iterdir() if p.name.startswith("name-calling__")]
+    results = load_results(run_dir / "results.json")
+    assert results.model.approach == "tagger" and results.model.label.endswith("(tagger)")
+    assert set(results.systems) == {"base", "adapted"}
+    assert results.oracle is not None and results.oracle["si_f1"] == 1.0 and results.oracle["exact_f1"] == 1.0
+    manifest = json.loads((run_dir / "train" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["kind"] == "tagger" and manifest["tuning"] == "lora" and manifest["global_step"] > 0
+    assert (
+        json.loads((run_dir / "manifest.json").read_text(encoding="utf-8"))["identity"]["approach"]
+        == "tagger"
+    )
+    samples = load_samples(run_dir / "samples.jsonl")
+    adapted = {(s.article_id, s.window_index): s.spans for s in samples if s.system == "adapted"}
+    assert len(adapted) == results.data.n_windows
+
+    # the same tagger through `bench eval --adapter` gives the same spans, window by window
+    eval_runs = tmp_path / "eval-runs"
+    tagger_dir = run_dir / "train" / "tagger"
+    argv = tagger_args("eval", tiny_path, sample_dir, "name-calling", "--runs-dir", str(eval_runs))
+    assert main([*argv, "--adapter", str(tagger_dir), "--iterations", "0"]) == 0
+    (eval_dir,) = list(eval_runs.iterdir())
+    again = {(s.article_id, s.window_index): s.spans for s in load_samples(eval_dir / "samples.jsonl")}
+    assert again == adapted
+
+    # a second `bench run` reuses the trained tagger (same recipe)
+    before = (tagger_dir / "adapter_model.safetensors").stat().st_mtime_ns
+    assert (
+        main(
+            tagger_args(
+                "run", tiny_path, sample_dir, "name-calling", "--runs-dir", str(runs), "--iterations", "0"
+            )
+        )
+        == 0
+    )
+    assert (tagger_dir / "adapter_model.safetensors").stat().st_mtime_ns == before
+
+
+def test_bench_train_tagger_writes_a_tagger_folder(tiny_path: Path, sample_dir: Path, tmp_path: Path) -> None:
+    out = tmp_path / "tagger-out"
+    assert (
+        main(
+            [*tagger_args("train", tiny_path, sample_dir, "all-techniques"), "--output", str(out), "--quiet"]
+        )
+        == 0
+    )
+    facts = json.loads((out / "tagger" / "tagger.json").read_text(encoding="utf-8"))
+    assert len(facts["layers"]) == 14 and facts["tuning"] == "lora"
+    assert json.loads((out / "manifest.json").read_text(encoding="utf-8"))["data"]["n_train"] > 0
