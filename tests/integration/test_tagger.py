@@ -109,3 +109,31 @@ def test_bench_train_tagger_writes_a_tagger_folder(tiny_path: Path, sample_dir: 
     facts = json.loads((out / "tagger" / "tagger.json").read_text(encoding="utf-8"))
     assert len(facts["layers"]) == 14 and facts["tuning"] == "lora"
     assert json.loads((out / "manifest.json").read_text(encoding="utf-8"))["data"]["n_train"] > 0
+
+
+def test_compare_approaches_pairs_generate_and_tagger_runs_on_the_same_articles(
+    tiny_path: Path, sample_dir: Path, tmp_path: Path
+) -> None:
+    runs = tmp_path / "runs"
+    common = ["--task", "name-calling", "--model", str(tiny_path), "--data-dir", str(sample_dir)]
+    common += ["--runs-dir", str(runs), "--limit-articles", "3", "--iterations", "0"]
+    assert main(["run", *common, "--max-steps", "2", "--max-new-tokens", "32"]) == 0
+    assert main(["run", *common, "--approach", "tagger", "--epochs", "1"]) == 0
+    assert main(["compare-approaches", str(runs), "--iterations", "200"]) == 0
+    (row,) = json.loads((runs / "approaches" / "approaches.json").read_text(encoding="utf-8"))
+    by_approach = {r.model.approach: r for r in map(load_results, runs.glob("name-calling__*/results.json"))}
+    assert row["articles"] == 3
+    # the same numbers as each run's own results.json, and their difference
+    assert row["generate"] == pytest.approx(by_approach["generate"].systems["adapted"].metrics["si_f1"].value)
+    assert row["tagger"] == pytest.approx(by_approach["tagger"].systems["adapted"].metrics["si_f1"].value)
+    assert row["difference"] == pytest.approx(row["tagger"] - row["generate"])
+    assert 0.0 <= row["p_value"] <= 1.0
+    assert "tagger - generate" in (runs / "approaches" / "approaches.md").read_text(encoding="utf-8")
+
+
+def test_compare_approaches_without_a_pair_is_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "runs").mkdir()
+    assert main(["compare-approaches", str(tmp_path / "runs")]) == 2
+    assert "error:" in capsys.readouterr().err
