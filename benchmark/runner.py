@@ -267,6 +267,7 @@ def _cross_eval_spec(
         trust_remote_code=trust_remote_code,
         systems=("adapted",),
         adapter=job.adapter_dir,
+        approach=identity.get("approach", "generate"),
     )
 
 

@@ -1,7 +1,8 @@
 """`bench compare-approaches RUNS_DIR`: generation vs tagging, per task, paired on the same articles.
 
-For every task with a generate run and a tagger run under RUNS_DIR on the same split and data, the
-chosen system of each (default: adapted) is scored on the articles both evaluated, and a paired
+For every task with a generate run and a tagger run under RUNS_DIR on the same split of the same
+data folder, the chosen system of each (default: adapted) is scored on the articles both evaluated
+(a run made with --limit-articles pairs with a full one on its articles), and a paired
 article bootstrap gives the difference tagger - generate, its CI and p-value. An all-techniques pair
 also gets one row per technique (the metric restricted to that technique).
 """
@@ -22,8 +23,9 @@ def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "compare-approaches",
         help="generate vs tagger per task, with the paired difference and p-value on the same articles",
-        description="Pair the newest generate and tagger runs of each task under RUNS_DIR (same split and "
-        "data hash), score the chosen system of each on the same articles and test the difference.",
+        description="Pair the newest generate and tagger runs of each task under RUNS_DIR (same split of the "
+        "same data folder), score the chosen system of each on the articles both evaluated and test the "
+        "difference.",
     )
     parser.add_argument("runs_dir", type=Path, metavar="RUNS_DIR", help="folder searched for results.json")
     parser.add_argument("--metric", default="si_f1", help="span metric to compare (default: si_f1)")
@@ -49,7 +51,7 @@ def run(args: argparse.Namespace) -> int:
     if not pairs:
         raise UserError(
             f"no task under {args.runs_dir} has both a generate and a tagger run with system {args.system!r} "
-            "on the same split and data"
+            "on the same split of the same data folder"
         )
     metric = resolve_metric(args.metric, {m for r in runs for s in r.systems.values() for m in s.metrics})
     rows = [row for generate, tagger in pairs for row in compare_pair(generate, tagger, args, metric)]
@@ -67,18 +69,18 @@ def run(args: argparse.Namespace) -> int:
 
 
 def pair_runs(runs: list[Any], system: str) -> list[tuple[Any, Any]]:
-    """(generate run, tagger run) per (task, split, data hash): the newest of each that has `system`."""
+    """(generate run, tagger run) per (task, split, data folder): the newest of each that has `system`."""
     newest: dict[tuple[str, str, str, str], Any] = {}
     for run in runs:
         if system not in run.systems:
             continue
-        key = (run.task, run.split, run.data.hash, run.model.approach)
+        key = (run.task, run.split, run.data.dir, run.model.approach)
         if key not in newest or run.created > newest[key].created:
             newest[key] = run
     pairs = []
-    for (task, split, data_hash, approach), run in sorted(newest.items()):
-        if approach == "generate" and (task, split, data_hash, "tagger") in newest:
-            pairs.append((run, newest[(task, split, data_hash, "tagger")]))
+    for (task, split, data_dir, approach), run in sorted(newest.items()):
+        if approach == "generate" and (task, split, data_dir, "tagger") in newest:
+            pairs.append((run, newest[(task, split, data_dir, "tagger")]))
     return pairs
 
 
@@ -92,6 +94,8 @@ def compare_pair(generate: Any, tagger: Any, args: argparse.Namespace, metric: s
     split = _evaluated_split(generate)
     predictions = [_predictions(run, args.system) for run in (generate, tagger)]
     articles = sorted(set(predictions[0]) & set(predictions[1]))
+    if not articles:
+        return []
     gold = {a: task_gold(task, split.gold(a)) for a in articles}
     texts = {a: split.articles[a].text for a in articles}
     generated, tagged = ({a: p.get(a, ()) for a in articles} for p in predictions)

@@ -114,15 +114,25 @@ def run_tagger_stage(
             model, trained_scheme = load_tagger(
                 tagger_dir, model_path, trust_remote_code=spec.trust_remote_code
             )
-            if trained_scheme != scheme:
-                raise UserError(
-                    f"{tagger_dir}: tagger layers {trained_scheme.layers} do not match task {task.name!r}"
-                )
+            _check_layers(trained_scheme, scheme, tagger_dir, task)
         report(f"tagging {len(windows)} windows ({system})")
         spans = predict_spans(model, windows, scheme, pad_id=pad_id, batch_size=spec.batch_size)
         outcomes[system] = tagger_outcome(task, windows, spans, system=system)
     oracle = _oracle_metrics(task, data, windows, scheme)
     return TaggerStage(items, outcomes, tagger_dir, oracle)
+
+
+def _check_layers(trained: TagScheme, wanted: TagScheme, tagger_dir: Path, task: Task) -> None:
+    """A tagger reads its layers as the task's: equal layers, or one layer for a one-technique task.
+
+    The second case is cross-evaluation (`bench compare`): a name-calling tagger's spans are read
+    as spans of the technique of the task it is evaluated on.
+    """
+    if trained.layers != wanted.layers and not (len(trained.layers) == len(wanted.layers) == 1):
+        raise UserError(
+            f"{tagger_dir}: the tagger's layers {list(trained.layers)} do not fit task {task.name!r} "
+            f"({list(wanted.layers)})"
+        )
 
 
 def _train_or_reuse(

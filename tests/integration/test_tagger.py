@@ -137,3 +137,19 @@ def test_compare_approaches_without_a_pair_is_one_line(
     (tmp_path / "runs").mkdir()
     assert main(["compare-approaches", str(tmp_path / "runs")]) == 2
     assert "error:" in capsys.readouterr().err
+
+
+def test_bench_compare_cross_evaluates_taggers_as_taggers(
+    tiny_path: Path, sample_dir: Path, tmp_path: Path
+) -> None:
+    runs = tmp_path / "runs"
+    for task in ("name-calling", "loaded-language"):
+        argv = tagger_args("run", tiny_path, sample_dir, task, "--runs-dir", str(runs))
+        assert main([*argv, "--limit-articles", "2", "--iterations", "0"]) == 0
+    assert main(["compare", str(runs), "--metric", "si-f1", "--format", "csv"]) == 0
+    cross = [r for r in map(load_results, runs.rglob("results.json")) if r.kind == "eval"]
+    assert {(r.adapter.task, r.task) for r in cross if r.adapter} == {
+        ("name-calling", "loaded-language"),
+        ("loaded-language", "name-calling"),
+    }
+    assert all(r.model.approach == "tagger" for r in cross)
