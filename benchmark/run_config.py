@@ -10,12 +10,14 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from benchmark.evaluate import AlignPolicy
 from benchmark.quant import Quantization
 from benchmark.train_config import TrainConfig
 from core.errors import UserError
+
+Approach = Literal["generate", "tagger"]
 
 # What a manifest's identity records and a cross-evaluation reuses (never where files go, whether
 # the cache is used, or trust_remote_code: a value read from a file never enables a model's code).
@@ -91,12 +93,15 @@ class RunSpec:
     trust_remote_code: bool = False
     systems: tuple[str, ...] = ("base", "adapted")
     adapter: Path | None = None
+    approach: Approach = "generate"
 
     def identity(self) -> dict[str, Any]:
         """What changes the numbers (not where files go or whether the cache is used)."""
         fields = asdict(self)
         for name in ("runs_dir", "no_cache", "data_dir"):
             fields.pop(name)
+        if self.approach == "generate":  # absent for generation, so earlier run ids stay valid
+            fields.pop("approach")
         fields["train"] = self.train.config_hash()
         fields["adapter"] = str(self.adapter) if self.adapter else None
         return fields
@@ -125,4 +130,6 @@ class RunSpec:
         identity = manifest["identity"]
         values = {name: identity[name] for name in MANIFEST_SETTINGS if name not in fixed}
         values.setdefault("data_dir", manifest.get("data_option"))
+        if "approach" not in fixed:  # recorded only for the tagger
+            values["approach"] = identity.get("approach", "generate")
         return cls(**values, **fixed)

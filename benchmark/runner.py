@@ -96,10 +96,60 @@ def _run_in_folder(
     report(f"run folder: {run_dir}" + ("" if verbose else " (library output in run.log)"))
 
     from benchmark.catalogue import resolve_model
-    from benchmark.models import adapter_base_model, adapter_hash, load_model
 
     base = resolve_model(spec.model, report=report)
-    model_path = base.path
+    if spec.approach == "tagger":
+        from benchmark.tagger.stage import run_tagger_stage
+
+        stage = run_tagger_stage(spec, task, data, base.path, run_dir, report, verbose=verbose)
+        items, outcomes, adapter_dir, revision = stage.items, stage.outcomes, stage.tagger_dir, None
+        oracle: SystemOutcome | None = stage.oracle
+    else:
+        items, outcomes, adapter_dir, revision = _generate_stage(
+            spec, task, data, base.path, run_dir, report, verbose
+        )
+        oracle = None
+    context = RunContext(
+        spec=spec,
+        task=task,
+        run_dir=run_dir,
+        data_dir=data.source_dir,
+        is_sample=data.is_sample,
+        data_hash=data.data_hash,
+        evaluation=data.evaluation,
+        items=items,
+        model_id=spec.model,
+        model_revision=revision,
+        adapter_dir=adapter_dir,
+        wall_seconds=time.perf_counter() - started,
+        kind="run" if spec.systems == ("base", "adapted") and spec.adapter is None else "eval",
+        base_model=base.manifest(),
+    )
+    if not is_main_process():  # every rank has every completion; one writes the run folder
+        return run_dir
+    if oracle is None:
+        oracle = oracle_outcome(task, data.evaluation, window_chars=spec.window_chars, policy=spec.policy)
+    adapter = adapter_info(context)
+    manifest = run_manifest(context, adapter)
+    record = score_run(
+        context, outcomes, oracle=oracle, manifest_hash=stable_hash(manifest["identity"]), adapter=adapter
+    )
+    write_run_folder(context, record, manifest, outcomes)
+    return run_dir
+
+
+def _generate_stage(
+    spec: RunSpec,
+    task: Task,
+    data: PreparedData,
+    model_path: str,
+    run_dir: Path,
+    report: Reporter,
+    verbose: bool,
+) -> tuple[list[EvalItem], dict[str, SystemOutcome], Path | None, str | None]:
+    """Adapter (trained or reused), prompts, completions of each system, parsed and aligned."""
+    from benchmark.models import adapter_base_model, adapter_hash, load_model
+
     adapter_dir = None
     if "adapted" in spec.systems:
         adapter_dir = spec.adapter or train_or_reuse_adapter(
@@ -136,32 +186,7 @@ def _run_in_folder(
         completions["adapted"] = _complete(spec, task, adapted, items, key, report)
     for system, texts in completions.items():
         outcomes[system] = evaluate_completions(task, items, texts, system=system, policy=spec.policy)
-    context = RunContext(
-        spec=spec,
-        task=task,
-        run_dir=run_dir,
-        data_dir=data.source_dir,
-        is_sample=data.is_sample,
-        data_hash=data.data_hash,
-        evaluation=data.evaluation,
-        items=items,
-        model_id=spec.model,
-        model_revision=loaded.revision,
-        adapter_dir=adapter_dir,
-        wall_seconds=time.perf_counter() - started,
-        kind="run" if spec.systems == ("base", "adapted") and spec.adapter is None else "eval",
-        base_model=base.manifest(),
-    )
-    if not is_main_process():  # every rank has every completion; one writes the run folder
-        return run_dir
-    oracle = oracle_outcome(task, data.evaluation, window_chars=spec.window_chars, policy=spec.policy)
-    adapter = adapter_info(context)
-    manifest = run_manifest(context, adapter)
-    record = score_run(
-        context, outcomes, oracle=oracle, manifest_hash=stable_hash(manifest["identity"]), adapter=adapter
-    )
-    write_run_folder(context, record, manifest, outcomes)
-    return run_dir
+    return items, outcomes, adapter_dir, loaded.revision
 
 
 def train_or_reuse_adapter(

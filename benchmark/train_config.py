@@ -115,12 +115,51 @@ TRAIN_PRESETS: Mapping[str, Mapping[str, object]] = {
 }
 
 
+# The tagger (`--approach tagger`) trains a token-classification head: the usual recipe of the
+# SemEval-2020 era for an encoder fine-tuned in full (batch 16, warmup, weight decay, linear decay),
+# and a larger learning rate where a causal backbone gets LoRA. Windows are cut at 512 tokens. Two
+# epochs over the answered windows plus at most 30% empty ones: the budget of a 2-core CPU (one
+# epoch over all 1,857 PTC windows did not finish in 17 min with minilm-l6; README); not tuned.
+TAGGER_DEFAULTS: Mapping[str, object] = {
+    "learning_rate": 1e-4,
+    "epochs": 2.0,
+    "max_empty_share": 0.3,
+    "per_device_batch_size": 16,
+    "warmup_ratio": 0.1,
+    "weight_decay": 0.01,
+    "max_seq_length": 512,
+    "gradient_checkpointing": False,
+    "early_stopping_patience": 1,
+    "lr_scheduler": "linear",
+}
+TAGGER_PRESETS: Mapping[str, Mapping[str, object]] = {
+    "tiny": {
+        "learning_rate": 3e-3,
+        "epochs": 4.0,
+        "per_device_batch_size": 8,
+        "lora_r": 16,
+        "lora_alpha": 32,
+    },
+    "smollm2-135m": {"learning_rate": 5e-4, "epochs": 1.0, "per_device_batch_size": 8, "lora_dropout": 0.0},
+}
+
+
+def preset_for(model: str | None, approach: str = "generate") -> dict[str, object]:
+    """The preset values a model starts from (before a config file and flags) for an approach."""
+    if approach == "tagger":
+        return {**TAGGER_DEFAULTS, **TAGGER_PRESETS.get(model or "", {})}
+    return dict(TRAIN_PRESETS.get(model or "", {}))
+
+
 def load_train_config(
-    path: Path | None, overrides: Mapping[str, object] | None = None, *, model: str | None = None
+    path: Path | None,
+    overrides: Mapping[str, object] | None = None,
+    *,
+    model: str | None = None,
+    approach: str = "generate",
 ) -> TrainConfig:
     """Defaults (the model's preset when there is no file), then the file's values, then overrides."""
-    preset = TRAIN_PRESETS.get(model or "", {}) if path is None else {}
-    values: dict[str, object] = dict(preset)
+    values: dict[str, object] = preset_for(model, approach) if path is None else {}
     if path is not None:
         values.update(read_config_file(Path(path))[1])
         _reject_unknown(values, f"in {path}")

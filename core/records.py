@@ -156,6 +156,12 @@ class ModelInfo:
     base: str
     revision: str | None
     quantization: str
+    approach: str = "generate"  # or "tagger" (token classification; benchmark.tagger)
+
+    @property
+    def label(self) -> str:
+        """How tables name the model: the base, and the approach when it is not generation."""
+        return self.base if self.approach == "generate" else f"{self.base} (tagger)"
 
 
 @dataclass(frozen=True)
@@ -233,7 +239,12 @@ class RunResults:
             split=raw["split"],
             prompt_variant=raw["prompt_variant"],
             data=DataInfo(**{f.name: raw["data"][f.name] for f in fields(DataInfo)}),
-            model=ModelInfo(raw["model"]["base"], raw["model"]["revision"], raw["model"]["quantization"]),
+            model=ModelInfo(
+                raw["model"]["base"],
+                raw["model"]["revision"],
+                raw["model"]["quantization"],
+                raw["model"].get("approach", "generate"),
+            ),
             adapter=None
             if adapter is None
             else AdapterInfo(**{f.name: adapter[f.name] for f in fields(AdapterInfo)}),

@@ -50,7 +50,7 @@ def comparison_matrix(runs: Sequence[RunResults], metric: str = "flc_f1") -> pd.
             adapter = "" if system == "base" or run.adapter is None else run.adapter.hash
             if adapter and run.adapter is not None:
                 adapter_tasks[adapter] = run.adapter.task
-            cells.setdefault((run.model.base, adapter), {})[run.task] = results.metrics[metric].value
+            cells.setdefault((run.model.label, adapter), {})[run.task] = results.metrics[metric].value
     columns = task_order({task for row in cells.values() for task in row})
     position = {task: i for i, task in enumerate(task_order(set(columns) | set(adapter_tasks.values())))}
     keys = sorted(
@@ -72,7 +72,7 @@ def diagonal_gains(runs: Sequence[RunResults], metric: str = "flc_f1") -> pd.Dat
     latest: dict[tuple[str, str], RunResults] = {}
     for run in sorted(runs, key=lambda r: (r.created, r.run_id)):
         if run.kind == "run" and {"base", "adapted"} <= set(run.systems):
-            latest[(run.task, run.model.base)] = run
+            latest[(run.task, run.model.label)] = run
     models = {model for _, model in latest}
     rows, index = [], []
     for task in task_order({task for task, _ in latest}):

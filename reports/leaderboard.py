@@ -46,7 +46,7 @@ def leaderboard_table(
             rows.append(
                 {
                     "run": run.run_id,
-                    "model": run.model.base,
+                    "model": run.model.label,
                     "quantization": run.model.quantization,
                     "adapter": adapter_label(run, system),
                     "task": run.task,
@@ -74,7 +74,7 @@ def leaderboard_table(
 
 def _system_key(run: RunResults, system: str) -> tuple[str, str, str, str]:
     adapter = "" if system == "base" or run.adapter is None else run.adapter.hash
-    return (run.model.base, run.model.quantization, adapter, run.prompt_variant)
+    return (run.model.label, run.model.quantization, adapter, run.prompt_variant)
 
 
 def leaderboard_pivot(runs: Sequence[RunResults], metric: str) -> pd.DataFrame | None:
@@ -91,7 +91,7 @@ def leaderboard_pivot(runs: Sequence[RunResults], metric: str) -> pd.DataFrame |
             if metric not in results.metrics:
                 continue
             key = _system_key(run, system)
-            label = f"{run.model.base} + {adapter_label(run, system) or 'no adapter'}"
+            label = f"{run.model.label} + {adapter_label(run, system) or 'no adapter'}"
             if len(quantizations) > 1:
                 label += f", {run.model.quantization}"
             if len(variants) > 1:

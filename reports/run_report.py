@@ -33,7 +33,7 @@ def run_info_table(results: RunResults) -> pd.DataFrame:
         "task": results.task,
         "split": results.split,
         "prompt variant": results.prompt_variant,
-        "model": results.model.base + (f"@{results.model.revision}" if results.model.revision else ""),
+        "model": results.model.label + (f"@{results.model.revision}" if results.model.revision else ""),
         "quantization": results.model.quantization,
         "adapter": None if adapter is None else f"{adapter.task} {short_hash(adapter.hash)}",
         "data": f"{short_hash(results.data.hash)}" + (" (sample corpus)" if results.data.is_sample else ""),

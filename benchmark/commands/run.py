@@ -90,7 +90,11 @@ def eval_command(args: argparse.Namespace) -> int:
     """Handler of `bench eval`."""
     systems = ("adapted",) if args.adapter else ("base",)
     preflight(args, [args.task])
-    if args.adapter is not None and not (args.adapter / "adapter_config.json").is_file():
+    if args.adapter is not None and args.approach == "tagger":
+        from benchmark.tagger.backbone import read_tagger_facts
+
+        read_tagger_facts(args.adapter)
+    elif args.adapter is not None and not (args.adapter / "adapter_config.json").is_file():
         raise UserError(f"{args.adapter}: not an adapter folder (no adapter_config.json)")
     _run_one(args, args.task, systems=systems, adapter=args.adapter)
     return 0
@@ -98,11 +102,16 @@ def eval_command(args: argparse.Namespace) -> int:
 
 def preflight(args: argparse.Namespace, tasks: list[str]) -> None:
     """Every check that needs no model: tasks, model reference, config file (UserError, no run folder)."""
-    from benchmark.catalogue import check_model_available
+    from benchmark.catalogue import check_approach, check_model_available
     from tasks import get_task
 
     for task in tasks:
+        if args.approach == "tagger":
+            from benchmark.tagger.stage import scheme_for
+
+            scheme_for(get_task(task))
         get_task(task)
+    check_approach(args.model, args.approach)
     check_model_available(args.model)
     train_config_from_args(args)
     run_settings(args)
@@ -131,6 +140,7 @@ def _run_one(args: argparse.Namespace, task: str, *, systems: tuple[str, ...], a
         train=train_config_from_args(args),
         systems=systems,
         adapter=adapter,
+        approach=args.approach,
     )
     run_dir = run_benchmark(spec, report=status_printer(), verbose=args.verbose)
     if is_main_process():

@@ -72,6 +72,13 @@ def add_model_flags(parser: argparse.ArgumentParser) -> None:
         help="auto: 4-bit nf4 QLoRA on CUDA, none (full-precision LoRA) on CPU (measured: see README)",
     )
     parser.add_argument(
+        "--approach",
+        choices=("generate", "tagger"),
+        default="generate",
+        help="generate: the LLM writes phrase -> technique JSON; tagger: a BIO token-classification head "
+        "on the same backbone (LoRA) or an encoder such as minilm-l6 (full fine-tuning)",
+    )
+    parser.add_argument(
         "--variant",
         choices=("instruction", "chat"),
         help="prompt variant (default: chat for the catalogue's instruct models, else instruction)",
@@ -112,19 +119,24 @@ def train_config_from_args(args: argparse.Namespace) -> Any:
     from benchmark.train_config import load_train_config
 
     overrides = {field: getattr(args, flag, None) for flag, field in TRAIN_FLAGS.items()}
-    return load_train_config(args.config, overrides, model=args.model)
+    return load_train_config(args.config, overrides, model=args.model, approach=args.approach)
 
 
 def run(args: argparse.Namespace) -> int:
     """Handler of `bench train`: examples -> train_adapter -> one summary line."""
-    from benchmark.catalogue import check_model_available, default_prompt_variant
+    from benchmark.catalogue import check_approach, check_model_available, default_prompt_variant
     from benchmark.data import resolve_data_dir
     from benchmark.examples import build_train_examples
     from benchmark.quant import resolve_quantization
     from tasks import get_task
 
     task = get_task(args.task)  # unknown task -> error before anything heavy
+    check_approach(args.model, args.approach)
     check_model_available(args.model)
+    if args.approach == "tagger":
+        from benchmark.tagger.stage import scheme_for
+
+        scheme_for(task)  # a classification task cannot be tagged: say so before loading anything
     variant = args.variant or default_prompt_variant(args.model)
     config = train_config_from_args(args)
     if args.config is not None:  # run settings beside [train] are bench run's; check their names anyway
@@ -138,6 +150,8 @@ def run(args: argparse.Namespace) -> int:
     from benchmark.catalogue import resolve_model
 
     model_path = resolve_model(args.model, report=print).path
+    if args.approach == "tagger":
+        return _train_tagger(args, task, source.path, model_path, config)
     tokenizer = None
     if variant == "chat":
         from benchmark.models import load_tokenizer
@@ -180,6 +194,56 @@ def run(args: argparse.Namespace) -> int:
         "train_loss": result.train_loss,
         "eval_loss": result.eval_loss,
         "seconds": round(result.wall_seconds, 1),
+    }
+    print(json.dumps(summary))
+    return 0
+
+
+def _train_tagger(args: argparse.Namespace, task: Any, data_dir: Path, model_path: str, config: Any) -> int:
+    """`bench train --approach tagger`: BIO windows of train and validation -> fit_tagger -> summary."""
+    from benchmark.data import load_split, validation_split
+    from benchmark.run_lock import run_folder_lock
+    from benchmark.run_log import library_output_to_log
+    from benchmark.tagger.stage import (
+        chunk_tokens,
+        fit_tagger,
+        load_fast_tokenizer,
+        split_windows,
+        tagger_recipe,
+    )
+
+    tokenizer = load_fast_tokenizer(model_path, trust_remote_code=args.trust_remote_code)
+    max_length = chunk_tokens(tokenizer, config.max_seq_length)
+    train_split, validation = validation_split(load_split(data_dir, "train"))
+    train = split_windows(task, train_split, tokenizer, window_chars=args.window_chars, max_length=max_length)
+    held_out = split_windows(
+        task, validation, tokenizer, window_chars=args.window_chars, max_length=max_length
+    )
+    output = args.output or Path("runs") / f"train-{task.name}-tagger"
+    print(f"training a tagger for {task.name} on {len(train)} windows -> {output}")
+    with run_folder_lock(output), library_output_to_log(output, verbose=args.verbose):
+        result = fit_tagger(
+            task,
+            train,
+            held_out,
+            model=args.model,
+            model_path=model_path,
+            tokenizer=tokenizer,
+            config=config,
+            output_dir=output,
+            recipe=tagger_recipe(args.model, task, config, train, max_length),
+            display=not (args.verbose or args.quiet),
+            progress=args.verbose and not args.quiet,
+            resume=not args.no_resume,
+            trust_remote_code=args.trust_remote_code,
+        )
+    manifest = result.manifest
+    summary = {
+        "tagger": str(result.tagger_dir),
+        "steps": manifest["global_step"],
+        "train_loss": manifest["train_loss"],
+        "eval_loss": manifest["eval_loss"],
+        "seconds": manifest["wall_seconds"],
     }
     print(json.dumps(summary))
     return 0

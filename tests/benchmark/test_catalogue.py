@@ -27,6 +27,7 @@ from benchmark.catalogue import (
     PackagedPart,
     ResolvedModel,
     catalogue_rows,
+    check_approach,
     check_model_available,
     convert_gguf,
     converted_dir,
@@ -367,6 +368,43 @@ def test_the_shipped_catalogue_file_matches_its_sha256() -> None:
     assert installed == entry.version
     check_model_available(entry.name)
     assert file_sha256(packaged_file(entry)) == entry.sha256
+
+
+def test_minilm_resolves_to_the_verified_bert_folder_inside_its_package() -> None:
+    entry = CATALOGUE["minilm-l6"]
+    assert (entry.form, entry.generative) == ("folder", False)
+    try:
+        installed = metadata.version(entry.package)
+    except metadata.PackageNotFoundError:
+        pytest.skip(f"{entry.package} is not installed ({entry.install_command})")
+    assert installed == entry.version
+    resolved = resolve_model("minilm-l6")
+    config = json.loads((Path(resolved.path) / "config.json").read_text(encoding="utf-8"))
+    assert (config["model_type"], config["num_hidden_layers"], config["hidden_size"]) == ("bert", 6, 384)
+    assert (Path(resolved.path) / "tokenizer.json").is_file() and (
+        Path(resolved.path) / "vocab.txt"
+    ).is_file()
+    assert file_sha256(Path(resolved.path) / "model.safetensors") == entry.sha256
+
+
+def test_a_packaged_folder_with_other_weights_is_refused(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    weights = tmp_path / "model.safetensors"
+    weights.write_bytes(b"not the weights")
+    monkeypatch.setattr(catalogue, "packaged_file", lambda entry: weights)
+    with pytest.raises(UserError, match="does not match the catalogue's 53aa51172d142c89"):
+        resolve_model("minilm-l6")
+
+
+@pytest.mark.parametrize(("approach", "refused"), [("generate", True), ("tagger", False)])
+def test_an_encoder_cannot_generate(approach: str, refused: bool) -> None:
+    if refused:
+        with pytest.raises(UserError, match="minilm-l6 is an encoder"):
+            check_approach("minilm-l6", approach)
+    else:
+        check_approach("minilm-l6", approach)
+    check_approach("smollm2-135m", approach)
 
 
 # --- 4. the tiny base does not depend on the data dir -----------------------------------------------------

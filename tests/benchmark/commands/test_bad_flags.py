@@ -47,6 +47,20 @@ BAD_FLAGS = [
     ),
     (["train", "--task", "name-calling", "--model", "nobody/no-such-model"], "not found in the local"),
     (["eval", "--task", "name-calling", "--adapter", "no-such-adapter"], "not an adapter folder"),
+    (["run", "--task", "name-calling", "--model", "minilm-l6"], "cannot generate: use --approach tagger"),
+    (["train", "--task", "name-calling", "--model", "minilm-l6"], "cannot generate: use --approach tagger"),
+    (
+        ["run", "--task", "technique-classification", "--approach", "tagger", "--model", "tiny"],
+        "--approach tagger needs a span task",
+    ),
+    (
+        ["train", "--task", "technique-classification", "--approach", "tagger", "--model", "tiny"],
+        "--approach tagger needs a span task",
+    ),
+    (
+        ["eval", "--task", "doubt", "--approach", "tagger", "--model", "tiny", "--adapter", "no-such"],
+        "not a tagger folder",
+    ),
     (["prompt", "--task", "doubt", "--article", "700001", "--shots", "500"], "--shots 500: only"),
 ]
 

@@ -1,0 +1,180 @@
+"""`bench compare-approaches RUNS_DIR`: generation vs tagging, per task, paired on the same articles.
+
+For every task with a generate run and a tagger run under RUNS_DIR on the same split of the same
+data folder, the chosen system of each (default: adapted) is scored on the articles both evaluated
+(a run made with --limit-articles pairs with a full one on its articles), and a paired
+article bootstrap gives the difference tagger - generate, its CI and p-value. An all-techniques pair
+also gets one row per technique (the metric restricted to that technique).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+from benchmark.commands._options import non_negative_int
+
+
+def register(subparsers: Any) -> None:
+    """Add `bench compare-approaches`."""
+    parser = subparsers.add_parser(
+        "compare-approaches",
+        help="generate vs tagger per task, with the paired difference and p-value on the same articles",
+        description="Pair the newest generate and tagger runs of each task under RUNS_DIR (same split of the "
+        "same data folder), score the chosen system of each on the articles both evaluated and test the "
+        "difference.",
+    )
+    parser.add_argument("runs_dir", type=Path, metavar="RUNS_DIR", help="folder searched for results.json")
+    parser.add_argument("--metric", default="si_f1", help="span metric to compare (default: si_f1)")
+    parser.add_argument(
+        "--system", default="adapted", help="system of each run to compare (default: adapted)"
+    )
+    parser.add_argument("--iterations", type=non_negative_int, default=1000, help="bootstrap iterations")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--out", type=Path, help="output folder (default: RUNS_DIR/approaches)")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Print the table and write approaches.md and approaches.json."""
+    from benchmark.console import wide_console
+    from core.errors import UserError
+    from reports.metric_names import resolve_metric
+    from reports.render import to_console_table, to_markdown
+    from reports.results import load_runs_tolerant
+
+    runs, _unreadable = load_runs_tolerant(args.runs_dir)
+    pairs = pair_runs(runs, args.system)
+    if not pairs:
+        raise UserError(
+            f"no task under {args.runs_dir} has both a generate and a tagger run with system {args.system!r} "
+            "on the same split of the same data folder"
+        )
+    metric = resolve_metric(args.metric, {m for r in runs for s in r.systems.values() for m in s.metrics})
+    rows = [row for generate, tagger in pairs for row in compare_pair(generate, tagger, args, metric)]
+    frame = approaches_frame(rows, metric)
+    out = args.out or args.runs_dir / "approaches"
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "approaches.md").write_text(to_markdown(frame) + "\n", encoding="utf-8")
+    (out / "approaches.json").write_text(json.dumps(rows, indent=2) + "\n", encoding="utf-8")
+    console = wide_console()
+    console.print(
+        to_console_table(frame, title=f"{metric}: tagger - generate ({args.system}), paired by article")
+    )
+    console.print(f"wrote {out / 'approaches.md'} and approaches.json", highlight=False, markup=False)
+    return 0
+
+
+def pair_runs(runs: list[Any], system: str) -> list[tuple[Any, Any]]:
+    """(generate run, tagger run) per (task, split, data folder): the newest of each that has `system`."""
+    newest: dict[tuple[str, str, str, str], Any] = {}
+    for run in runs:
+        if system not in run.systems:
+            continue
+        key = (run.task, run.split, run.data.dir, run.model.approach)
+        if key not in newest or run.created > newest[key].created:
+            newest[key] = run
+    pairs = []
+    for (task, split, data_dir, approach), run in sorted(newest.items()):
+        if approach == "generate" and (task, split, data_dir, "tagger") in newest:
+            pairs.append((run, newest[(task, split, data_dir, "tagger")]))
+    return pairs
+
+
+def compare_pair(generate: Any, tagger: Any, args: argparse.Namespace, metric: str) -> list[dict[str, Any]]:
+    """The rows of one task: the task's scope, then each technique of an all-techniques task."""
+    from metrics.summary import compare_systems, summarize_system
+    from tasks import get_task
+
+    task = get_task(generate.task)
+    split = _evaluated_split(generate)
+    predictions = [_predictions(run, args.system) for run in (generate, tagger)]
+    articles = sorted(set(predictions[0]) & set(predictions[1]))
+    if not articles:
+        return []
+    gold = {a: task.gold(split.gold(a)) for a in articles}
+    texts = {a: split.articles[a].text for a in articles}
+    generated, tagged = ({a: p.get(a, ()) for a in articles} for p in predictions)
+    agnostic = task.technique_agnostic
+    scopes: list[tuple[str, tuple[str, ...]]] = [(task.name, task.scope)]
+    if len(task.scope) > 1:  # all-techniques: each technique too
+        scopes += [(f"  {label}", (label,)) for label in task.labels]
+    rows = []
+    for name, scope in scopes:
+        values = [
+            summarize_system(p, gold, texts, techniques=scope, technique_agnostic=agnostic, iterations=0)
+            .metrics[metric]
+            .value
+            for p in (generated, tagged)
+        ]
+        (test,) = compare_systems(
+            generated,
+            tagged,
+            gold,
+            texts,
+            metrics=(metric,),
+            techniques=scope,
+            technique_agnostic=agnostic,
+            iterations=args.iterations,
+            seed=args.seed,
+        )
+        rows.append(
+            {
+                "task": name,
+                "articles": len(articles),
+                "generate_model": generate.model.base,
+                "generate": values[0],
+                "tagger_model": tagger.model.base,
+                "tagger": values[1],
+                "difference": test.difference,
+                "ci": list(test.ci),
+                "p_value": test.p_value,
+                "generate_run": generate.run_id,
+                "tagger_run": tagger.run_id,
+            }
+        )
+    return rows
+
+
+def approaches_frame(rows: list[dict[str, Any]], metric: str) -> Any:
+    """The table: task, models, both values, the difference with its CI, p, articles."""
+    import pandas as pd
+
+    return pd.DataFrame(
+        {
+            "task": [r["task"] for r in rows],
+            "generate model": [r["generate_model"] for r in rows],
+            f"generate {metric}": [r["generate"] for r in rows],
+            "tagger model": [r["tagger_model"] for r in rows],
+            f"tagger {metric}": [r["tagger"] for r in rows],
+            "tagger - generate": [r["difference"] for r in rows],
+            "95% CI": [tuple(r["ci"]) for r in rows],
+            "p": [r["p_value"] for r in rows],
+            "articles": [r["articles"] for r in rows],
+        }
+    )
+
+
+def _evaluated_split(run: Any) -> Any:
+    """The split a run was scored on, loaded from the data folder its results name."""
+    from benchmark.data import load_split, validation_split
+
+    if run.split == "validation":
+        return validation_split(load_split(Path(run.data.dir), "train"))[1]
+    return load_split(Path(run.data.dir), run.split)
+
+
+def _predictions(run: Any, system: str) -> dict[str, tuple[Any, ...]]:
+    """A run's predicted spans of `system` by article, from its samples.jsonl."""
+    from core.types import Span
+    from reports.results import load_samples
+
+    found: dict[str, list[Span]] = defaultdict(list)
+    for record in load_samples(run.run_dir):
+        if record.system == system:
+            found[record.article_id].extend(Span(s.start, s.end, s.technique) for s in record.spans)
+            found.setdefault(record.article_id, [])
+    return {article: tuple(spans) for article, spans in found.items()}
