@@ -25,6 +25,7 @@ TRAIN_FLAGS = {  # flag dest -> TrainConfig field
     "max_empty_share": "max_empty_share",
     "max_train_windows": "max_train_windows",
     "max_eval_windows": "max_eval_windows",
+    "tag_positive_weight": "tag_positive_weight",
 }
 
 
@@ -106,6 +107,11 @@ def add_train_flags(parser: argparse.ArgumentParser) -> None:
         "--max-train-windows",
         type=positive_int,
         help="train on a deterministic sub-sample of this many windows",
+    )
+    flags.add_argument(
+        "--tag-positive-weight",
+        type=positive_float,
+        help="tagger: loss weight of B and I tags relative to O (default 5 for the tagger)",
     )
     flags.add_argument(
         "--max-eval-windows",

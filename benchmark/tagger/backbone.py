@@ -76,12 +76,19 @@ def backbone_linear_names(model: Any) -> list[str]:
     return sorted(names)
 
 
-def tagger_loss(logits: Any, labels: Any) -> Any:
-    """Mean cross-entropy over every (token, layer) tag that is not IGNORE."""
+def tagger_loss(logits: Any, labels: Any, positive_weight: float = 1.0) -> Any:
+    """Cross-entropy over every (token, layer) tag that is not IGNORE, B and I weighted by `positive_weight`.
+
+    The weighted mean (torch's: the sum of weighted losses over the sum of the targets' weights);
+    weight 1 is the plain mean.
+    """
     import torch
 
     flat_logits = logits.reshape(-1, len(TAG_NAMES))  # head outputs are layer-major: O, B, I per layer
-    return torch.nn.functional.cross_entropy(flat_logits.float(), labels.reshape(-1), ignore_index=-100)
+    weight = torch.tensor([1.0, positive_weight, positive_weight], device=flat_logits.device)
+    return torch.nn.functional.cross_entropy(
+        flat_logits.float(), labels.reshape(-1), weight=weight, ignore_index=-100
+    )
 
 
 def save_tagger(

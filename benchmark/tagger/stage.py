@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from benchmark.evaluate import EvalItem, SystemOutcome, build_eval_items
-from benchmark.tagger.data import TaggedWindow, tag_windows
+from benchmark.tagger.data import TaggedWindow, select_tagged, tag_windows
 from benchmark.tagger.tags import SPAN_LAYER, TagScheme
 from benchmark.train_config import TrainConfig
 from core.errors import UserError
@@ -161,7 +161,14 @@ def _train_or_reuse(
     validation = split_windows(
         task, data.validation, tokenizer, window_chars=spec.window_chars, max_length=max_length
     )
-    report(f"training a tagger ({len(scheme.layers)} BIO layer(s)) for {task.name} on {len(train)} windows")
+    config = spec.train
+    kept = select_tagged(
+        train, max_empty_share=config.max_empty_share, max_windows=config.max_train_windows, seed=config.seed
+    )
+    report(
+        f"training a tagger ({len(scheme.layers)} BIO layer(s)) for {task.name} on {len(kept)} of "
+        f"{len(train)} windows (at most {config.max_empty_share:.0%} empty)"
+    )
     result = fit_tagger(
         task,
         train,

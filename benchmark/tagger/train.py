@@ -101,7 +101,9 @@ def train_tagger(
         train_dataset=train_rows,
         eval_dataset=eval_rows if evaluating else None,
         data_collator=lambda rows: pad_batch(rows, tokenizer.pad_token_id),
-        compute_loss_func=lambda outputs, labels, **_: tagger_loss(outputs.logits, labels),
+        compute_loss_func=lambda outputs, labels, **_: tagger_loss(
+            outputs.logits, labels, config.tag_positive_weight
+        ),
         callbacks=[
             *([EarlyStoppingCallback(config.early_stopping_patience)] if evaluating else []),
             *callbacks,

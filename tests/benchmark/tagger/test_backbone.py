@@ -25,6 +25,9 @@ def test_loss_is_the_mean_cross_entropy_over_tagged_token_layers() -> None:
     expected = (nll([0, 1, 2], 2) + nll([1, 0, 0], 0) + nll([3, 0, 0], 1)) / 3
     assert tagger_loss(logits, labels).item() == pytest.approx(expected, rel=1e-6)
     assert expected == pytest.approx((0.40761 + 0.55144 + 3.09492) / 3, abs=1e-4)
+    # B and I weighted 5x: the two positive targets count 5 times in the sum and in the divisor
+    weighted = (5 * nll([0, 1, 2], 2) + nll([1, 0, 0], 0) + 5 * nll([3, 0, 0], 1)) / 11
+    assert tagger_loss(logits, labels, 5.0).item() == pytest.approx(weighted, rel=1e-6)
 
 
 @pytest.mark.parametrize(
