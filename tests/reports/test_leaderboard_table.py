@@ -103,3 +103,15 @@ def test_ranking_by_json_validity_has_one_validity_column_and_renders(runs_dir: 
     assert list(ranked.columns).count("json_validity") == 1
     assert ranked.attrs["best"]["json_validity"] == "max"
     assert "| json_validity |" in to_markdown(ranked)
+
+
+def test_generate_and_tagger_runs_rank_side_by_side_under_their_own_labels(fake: ModuleType) -> None:
+    generate = fake.results_dict("20240501-gen", adapted_f1=0.3)
+    tagger = fake.results_dict("20240502-tag", created="2024-05-02T10:00:00+00:00", adapted_f1=0.6)
+    tagger["model"]["approach"] = "tagger"
+    ranked, excluded = leaderboard_table(
+        [RunResults.from_json(generate), RunResults.from_json(tagger)], "flc_f1"
+    )
+    assert not excluded
+    assert ranked["model"].iloc[0] == "tiny-llama (tagger)"
+    assert set(ranked["model"]) == {"tiny-llama", "tiny-llama (tagger)"}
