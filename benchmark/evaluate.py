@@ -131,25 +131,53 @@ def evaluate_completions(
     if len(items) != len(completions):
         raise ValueError(f"{len(items)} items but {len(completions)} completions")
     records: list[SampleRecord] = []
-    predictions: dict[str, list[Span]] = defaultdict(list)
     for item, completion in zip(items, completions, strict=True):
         spans, unaligned, parsed = _spans_of(task, item, completion, policy, fuzzy_threshold)
-        predictions[item.window.article_id].extend(spans)
         records.append(
-            SampleRecord(
+            window_record(
+                item,
                 system=system,
-                article_id=item.window.article_id,
-                window_index=item.window.index,
-                window_offset=item.window.offset,
-                prompt_hash=text_hash(item.prompt),
-                completion_hash=text_hash(completion),
+                prompt=item.prompt,
                 completion=completion,
                 parse=_sample_parse(parsed),
-                spans=tuple(spans),
+                spans=spans,
                 unaligned=unaligned,
-                gold=item.gold,
             )
         )
+    return outcome_of(system, records)
+
+
+def window_record(
+    item: EvalItem,
+    *,
+    system: str,
+    prompt: str,
+    completion: str,
+    parse: SampleParse,
+    spans: Sequence[Span],
+    unaligned: tuple[tuple[str, str], ...] = (),
+) -> SampleRecord:
+    """The samples.jsonl record of one system on one window (spans in article offsets)."""
+    return SampleRecord(
+        system=system,
+        article_id=item.window.article_id,
+        window_index=item.window.index,
+        window_offset=item.window.offset,
+        prompt_hash=text_hash(prompt),
+        completion_hash=text_hash(completion),
+        completion=completion,
+        parse=parse,
+        spans=tuple(spans),
+        unaligned=unaligned,
+        gold=item.gold,
+    )
+
+
+def outcome_of(system: str, records: Sequence[SampleRecord]) -> SystemOutcome:
+    """A system's outcome: its records and their spans gathered by article, in record order."""
+    predictions: dict[str, list[Span]] = defaultdict(list)
+    for record in records:
+        predictions[record.article_id].extend(record.spans)
     return SystemOutcome(system, tuple(records), {k: tuple(v) for k, v in predictions.items()})
 
 

@@ -129,37 +129,17 @@ def train_adapter(
     )
     bf16 = cuda and torch.cuda.is_bf16_supported()
     args = SFTConfig(
-        output_dir=str(checkpoints),
-        num_train_epochs=config.epochs,
-        max_steps=config.max_steps,
-        per_device_train_batch_size=config.per_device_batch_size,
-        per_device_eval_batch_size=config.per_device_batch_size,
-        gradient_accumulation_steps=config.gradient_accumulation_steps,
-        learning_rate=config.learning_rate,
-        lr_scheduler_type=config.lr_scheduler,
-        **warmup_arguments(SFTConfig, config.warmup_ratio),
-        weight_decay=config.weight_decay,
-        optim=config.resolved_optimizer(cuda),
+        **shared_arguments(
+            SFTConfig, config, output_dir=checkpoints, cuda=cuda, evaluating=evaluating, progress=progress
+        ),
         bf16=bf16,
         fp16=cuda and not bf16,
-        use_cpu=not cuda,
         gradient_checkpointing=config.gradient_checkpointing,
         gradient_checkpointing_kwargs=checkpoint_kwargs,
         max_length=config.max_seq_length,
         completion_only_loss=True,
         padding_free=False,
         train_sampling_strategy="group_by_length" if config.group_by_length else "random",
-        eval_strategy="epoch" if evaluating else "no",
-        save_strategy="epoch",
-        save_total_limit=config.save_total_limit,
-        load_best_model_at_end=evaluating,
-        metric_for_best_model="eval_loss" if evaluating else None,
-        greater_is_better=False if evaluating else None,
-        logging_steps=config.logging_steps,
-        report_to="none",
-        seed=config.seed,
-        data_seed=config.seed,
-        disable_tqdm=not progress,
         ddp_find_unused_parameters=False,
         dataset_num_proc=None,
     )
@@ -235,6 +215,47 @@ def train_adapter(
         wall_seconds=wall,
         manifest=manifest,
     )
+
+
+def shared_arguments(
+    arguments_class: type,
+    config: TrainConfig,
+    *,
+    output_dir: Path,
+    cuda: bool,
+    evaluating: bool,
+    progress: bool,
+) -> dict[str, Any]:
+    """The trainer arguments every recipe (QLoRA here, the tagger) takes from a TrainConfig.
+
+    Epochs or steps, batch sizes, the optimiser and its schedule, eval and save each epoch with the
+    best eval loss kept at the end, logging and seeds.
+    """
+    return {
+        "output_dir": str(output_dir),
+        "num_train_epochs": config.epochs,
+        "max_steps": config.max_steps,
+        "per_device_train_batch_size": config.per_device_batch_size,
+        "per_device_eval_batch_size": config.per_device_batch_size,
+        "gradient_accumulation_steps": config.gradient_accumulation_steps,
+        "learning_rate": config.learning_rate,
+        "lr_scheduler_type": config.lr_scheduler,
+        **warmup_arguments(arguments_class, config.warmup_ratio),
+        "weight_decay": config.weight_decay,
+        "optim": config.resolved_optimizer(cuda),
+        "use_cpu": not cuda,
+        "eval_strategy": "epoch" if evaluating else "no",
+        "save_strategy": "epoch",
+        "save_total_limit": config.save_total_limit,
+        "load_best_model_at_end": evaluating,
+        "metric_for_best_model": "eval_loss" if evaluating else None,
+        "greater_is_better": False if evaluating else None,
+        "logging_steps": config.logging_steps,
+        "report_to": "none",
+        "seed": config.seed,
+        "data_seed": config.seed,
+        "disable_tqdm": not progress,
+    }
 
 
 def warmup_arguments(arguments_class: type, ratio: float) -> dict[str, Any]:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from benchmark.evaluate import SystemOutcome
+from benchmark.evaluate import SystemOutcome, outcome_of, window_record
 from benchmark.tagger.data import TaggedWindow, pad_batch
 from benchmark.tagger.tags import TAG_NAMES, TagScheme, decode_tags, gold_tags, merge_spans
-from core.records import SampleParse, SampleRecord, text_hash
+from core.records import SampleParse
 from core.types import Span
 from tasks import Task
 
@@ -68,28 +67,20 @@ def tagger_outcome(
     generator would have had to write), so reports and the sample browser read tagger runs unchanged.
     """
     records = []
-    predictions: dict[str, list[Span]] = defaultdict(list)
     for window, spans in zip(windows, local_spans, strict=True):
         item = window.item
-        article_spans = tuple(span.shifted(item.window.offset) for span in spans)
         answer = task.target(item.window, spans)
         pairs = tuple(
             (span.covered_text(item.window.text), span.technique or task.labels[0]) for span in spans
         )
-        predictions[item.window.article_id].extend(article_spans)
         records.append(
-            SampleRecord(
+            window_record(
+                item,
                 system=system,
-                article_id=item.window.article_id,
-                window_index=item.window.index,
-                window_offset=item.window.offset,
-                prompt_hash=text_hash(item.window.text),
-                completion_hash=text_hash(answer),
+                prompt=item.window.text,
                 completion=answer,
                 parse=SampleParse(ok=True, error=None, message="", truncated=False, pairs=pairs),
-                spans=article_spans,
-                unaligned=(),
-                gold=item.gold,
+                spans=[span.shifted(item.window.offset) for span in spans],
             )
         )
-    return SystemOutcome(system, tuple(records), {k: tuple(v) for k, v in predictions.items()})
+    return outcome_of(system, records)

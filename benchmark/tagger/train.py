@@ -51,7 +51,7 @@ def train_tagger(
     from transformers import EarlyStoppingCallback, Trainer, TrainingArguments
 
     from benchmark.checkpoints import last_complete_checkpoint
-    from benchmark.train import package_versions
+    from benchmark.train import package_versions, shared_arguments
 
     # --- set up ---------------------------------------------------------------------------------
     output_dir = Path(output_dir)
@@ -70,29 +70,14 @@ def train_tagger(
     evaluating = bool(eval_rows) and config.eval_each_epoch
     cuda = torch.cuda.is_available()
     args = TrainingArguments(
-        output_dir=str(checkpoints),
-        num_train_epochs=config.epochs,
-        max_steps=config.max_steps,
-        per_device_train_batch_size=config.per_device_batch_size,
-        per_device_eval_batch_size=config.per_device_batch_size,
-        gradient_accumulation_steps=config.gradient_accumulation_steps,
-        learning_rate=config.learning_rate,
-        lr_scheduler_type=config.lr_scheduler,
-        warmup_steps=config.warmup_ratio,  # transformers 5: a float below 1 is a ratio of the steps
-        weight_decay=config.weight_decay,
-        optim=config.resolved_optimizer(cuda),
-        use_cpu=not cuda,
-        eval_strategy="epoch" if evaluating else "no",
-        save_strategy="epoch",
-        save_total_limit=config.save_total_limit,
-        load_best_model_at_end=evaluating,
-        metric_for_best_model="eval_loss" if evaluating else None,
-        greater_is_better=False if evaluating else None,
-        logging_steps=config.logging_steps,
-        report_to="none",
-        seed=config.seed,
-        data_seed=config.seed,
-        disable_tqdm=not progress,
+        **shared_arguments(
+            TrainingArguments,
+            config,
+            output_dir=checkpoints,
+            cuda=cuda,
+            evaluating=evaluating,
+            progress=progress,
+        ),
         remove_unused_columns=False,
     )
     trainer = Trainer(
