@@ -170,7 +170,7 @@ def generate_batch(
     input_ids = encoded["input_ids"].to(device)
     attention_mask = encoded["attention_mask"].to(device)
     prompt_length = int(input_ids.shape[1])
-    stop_ids = _stop_token_ids(model, tokenizer)
+    stop_ids = stop_token_ids(model, tokenizer)
     criteria = JsonStopCriteria(tokenizer, prompt_length, stop_ids, len(batch_prompts))
     processors = LogitsProcessorList()
     if grammar is not None:
@@ -201,7 +201,7 @@ def generate_batch(
     return results
 
 
-def _stop_token_ids(model: Any, tokenizer: Any) -> tuple[int, ...]:
+def stop_token_ids(model: Any, tokenizer: Any) -> tuple[int, ...]:
     """End-of-sequence ids from the model's generation config and the tokenizer, deduplicated."""
     ids: list[int] = []
     config = getattr(model, "generation_config", None)
