@@ -10,14 +10,21 @@ SECTION_NAMES = ("training", "generation", "scoring", "start-up", "memory", "gpu
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the `perf` sub-command."""
+    from benchmark.catalogue import DEFAULT_MODEL
+
     parser = subparsers.add_parser(
         "perf",
         help="measure training cost, generation speed, scoring, start-up and memory against the naive way",
-        description="Run each comparison (ours vs the naive way) in one process, side by side, print a "
+        description="Run each comparison (ours vs the naive way) in one run, side by side, print a "
         "table and write perf.json. Training token counts are exact for one epoch; training wall time is "
-        "extrapolated from timed optimiser steps. GPU rows are measured only when CUDA is available.",
+        "extrapolated from steps timed in fresh processes; each training and generation lever is its own "
+        "row. GPU rows are measured only when CUDA is available.",
     )
-    parser.add_argument("--model", default="tiny", help="'tiny' (offline default) or a local model folder")
+    parser.add_argument(
+        "--model",
+        default=DEFAULT_MODEL,
+        help=f"a catalogue name (default {DEFAULT_MODEL}; 'tiny' for a one-minute check) or a model folder",
+    )
     parser.add_argument("--quick", action="store_true", help="small sizes: a few minutes on 2 CPU cores")
     parser.add_argument("--data-dir", help="PTC release folder (default: $PTC_DATA_DIR, else the sample)")
     parser.add_argument("--out", type=Path, default=Path("perf.json"), help="where to write perf.json")

@@ -22,6 +22,7 @@ class GenerationRun:
     n_prompts: int
     new_tokens: int
     stop_reasons: dict[str, int]
+    texts: tuple[str, ...] = ()
 
     @property
     def windows_per_second(self) -> float:
@@ -50,27 +51,107 @@ def run_ours(
     )
     seconds = time.perf_counter() - started
     reasons = Counter(str(c.stopped) for c in completions)
-    return GenerationRun(seconds, len(prompts), sum(c.n_new_tokens for c in completions), dict(reasons))
+    new_tokens = sum(c.n_new_tokens for c in completions)
+    return GenerationRun(seconds, len(prompts), new_tokens, dict(reasons), tuple(c.text for c in completions))
 
 
 def run_naive(model: Any, tokenizer: Any, prompts: Sequence[str], max_new_tokens: int) -> GenerationRun:
     """One prompt at a time, greedy, stopping only at end-of-sequence or `max_new_tokens`."""
+    return run_eos_only(model, tokenizer, prompts, max_new_tokens, batch_size=1)
+
+
+def run_eos_only(
+    model: Any, tokenizer: Any, prompts: Sequence[str], max_new_tokens: int, *, batch_size: int
+) -> GenerationRun:
+    """Greedy, left-padded batches in the given order, stopping only at end-of-sequence or the limit."""
     import torch
 
     reasons: Counter[str] = Counter()
     new_tokens = 0
+    side = tokenizer.padding_side
+    tokenizer.padding_side = "left"
     started = time.perf_counter()
-    for prompt in prompts:
-        encoded = tokenizer(prompt, return_tensors="pt")
-        with torch.inference_mode():
-            output = model.generate(
-                **encoded, max_new_tokens=max_new_tokens, do_sample=False, pad_token_id=tokenizer.pad_token_id
-            )
-        generated = int(output.shape[1] - encoded["input_ids"].shape[1])
-        new_tokens += generated
-        reasons["max_new_tokens" if generated >= max_new_tokens else "eos"] += 1
+    try:
+        for start in range(0, len(prompts), batch_size):
+            batch = list(prompts[start : start + batch_size])
+            encoded = tokenizer(batch, return_tensors="pt", padding=True)
+            with torch.inference_mode():
+                output = model.generate(
+                    **encoded,
+                    max_new_tokens=max_new_tokens,
+                    do_sample=False,
+                    pad_token_id=tokenizer.pad_token_id,
+                )
+            for ids in output[:, encoded["input_ids"].shape[1] :].tolist():
+                generated = _length_before_eos(ids, tokenizer)
+                new_tokens += generated
+                reasons["max_new_tokens" if generated >= max_new_tokens else "eos"] += 1
+    finally:
+        tokenizer.padding_side = side
     seconds = time.perf_counter() - started
     return GenerationRun(seconds, len(prompts), new_tokens, dict(reasons))
+
+
+def run_prefix_cached(model: Any, tokenizer: Any, prompts: Sequence[str], max_new_tokens: int) -> PrefixRun:
+    """Batch 1, stopping at the closed JSON, with the prompts' shared token prefix prefilled once and its
+    KV cache copied for each prompt (transformers' prompt-cache reuse; batch 1 only: left padding
+    shifts the prefix of shorter prompts in a batch)."""
+    import copy
+
+    import torch
+    from transformers import DynamicCache, StoppingCriteriaList
+
+    from benchmark.generate import stop_token_ids
+    from benchmark.perf.token_counts import common_prefix_length
+    from benchmark.stopping import JsonStopCriteria
+
+    encoded = [tokenizer(prompt, return_tensors="pt")["input_ids"] for prompt in prompts]
+    rows = [ids[0].tolist() for ids in encoded]
+    shared = min([common_prefix_length(rows[0], row) for row in rows[1:]] + [len(row) - 1 for row in rows])
+    stop_ids = list(stop_token_ids(model, tokenizer))
+    reasons: Counter[str] = Counter()
+    texts: list[str] = []
+    new_tokens = 0
+    started = time.perf_counter()
+    with torch.inference_mode():
+        prefix_cache = DynamicCache(config=model.config)
+        model(input_ids=encoded[0][:, :shared], past_key_values=prefix_cache, use_cache=True)
+        for ids in encoded:
+            criteria = JsonStopCriteria(tokenizer, int(ids.shape[1]), stop_ids, 1)
+            output = model.generate(
+                input_ids=ids,
+                attention_mask=torch.ones_like(ids),
+                past_key_values=copy.deepcopy(prefix_cache),
+                max_new_tokens=max_new_tokens,
+                do_sample=False,
+                eos_token_id=stop_ids,
+                pad_token_id=tokenizer.pad_token_id,
+                stopping_criteria=StoppingCriteriaList([criteria]),
+            )
+            generated = output[0, ids.shape[1] :].tolist()
+            stopped, kept = criteria.outcome(0, len(generated))
+            reasons[str(stopped)] += 1
+            new_tokens += kept
+            texts.append(tokenizer.decode(generated[:kept], skip_special_tokens=True))
+    seconds = time.perf_counter() - started
+    return PrefixRun(GenerationRun(seconds, len(prompts), new_tokens, dict(reasons), tuple(texts)), shared)
+
+
+@dataclass(frozen=True)
+class PrefixRun:
+    """A prefix-cached run and the number of prompt tokens its cache covered."""
+
+    run: GenerationRun
+    prefix_tokens: int
+
+
+def _length_before_eos(ids: Sequence[int], tokenizer: Any) -> int:
+    """New tokens up to (not counting) the first end-of-sequence or pad token."""
+    ends = {tokenizer.eos_token_id, tokenizer.pad_token_id} - {None}
+    for position, token in enumerate(ids):
+        if token in ends:
+            return position
+    return len(ids)
 
 
 def warm_up(model: Any, tokenizer: Any, prompt: str) -> None:
@@ -121,3 +202,59 @@ def _eos_note(naive: GenerationRun) -> str:
     if naive.stop_reasons.get("eos", 0) == naive.n_prompts:
         return "; the model ended every answer with eos itself, so JSON-closed stopping saves ~nothing here"
     return ""
+
+
+def generation_lever_rows(
+    naive: GenerationRun,
+    json_stop: GenerationRun,
+    batched: GenerationRun,
+    prefix: PrefixRun | None,
+    *,
+    batch_size: int,
+) -> list[PerfRow]:
+    """What each generation lever buys alone: JSON stop at batch 1, batching without it, prefix reuse."""
+    rows = [
+        make_row(
+            SECTION,
+            "stop at the closed JSON vs at eos or the limit, batch 1 (windows / s)",
+            ours=json_stop.windows_per_second,
+            naive=naive.windows_per_second,
+            unit="windows/s",
+            better="higher",
+            notes=(
+                f"new tokens / window {_mean_new(json_stop):.0f} vs {_mean_new(naive):.0f}; "
+                f"{_reasons(json_stop)}"
+            ),
+        ),
+        make_row(
+            SECTION,
+            f"batch {batch_size} vs one at a time, both to eos or the limit (windows / s)",
+            ours=batched.windows_per_second,
+            naive=naive.windows_per_second,
+            unit="windows/s",
+            better="higher",
+            notes=f"left-padded batches in the same order; {_reasons(batched)}",
+        ),
+    ]
+    if prefix is not None:
+        same = sum(1 for a, b in zip(prefix.run.texts, json_stop.texts, strict=True) if a == b)
+        rows.append(
+            make_row(
+                SECTION,
+                "shared-prefix KV cache reused vs recomputed, batch 1 + JSON stop (windows / s)",
+                ours=prefix.run.windows_per_second,
+                naive=json_stop.windows_per_second,
+                unit="windows/s",
+                better="higher",
+                notes=(
+                    f"the first {prefix.prefix_tokens} prompt tokens (shared by all windows) prefilled once, "
+                    f"the cache copied per window; same text on {same} of {prefix.run.n_prompts} windows; "
+                    "batch 1 only (left padding moves the prefix), so not used by the batched default"
+                ),
+            )
+        )
+    return rows
+
+
+def _mean_new(run: GenerationRun) -> float:
+    return run.new_tokens / run.n_prompts

@@ -22,8 +22,9 @@ Reporter = Callable[[str], None]
 class Sizes:
     """How much each comparison measures (quick: minutes on 2 CPU cores; full: longer, steadier)."""
 
-    ours_train_steps: int
-    naive_train_steps: int
+    timed_windows: int
+    notebook_lengths: tuple[int, ...]
+    lever_batch: int
     gen_windows: int
     gen_batch_size: int
     score_repeats: int
@@ -34,8 +35,8 @@ class Sizes:
     memory_batch: int
 
 
-QUICK = Sizes(3, 2, 8, 8, 3, 5, 1, 2, 256, 2)
-FULL = Sizes(16, 6, 48, 8, 5, 5, 3, 4, 512, 2)
+QUICK = Sizes(4, (1024, 2048), 4, 8, 8, 3, 5, 1, 2, 256, 2)
+FULL = Sizes(16, (1024, 2048, 4096), 8, 32, 8, 5, 5, 3, 4, 512, 2)
 
 
 @dataclass(frozen=True)
@@ -144,67 +145,49 @@ def _model_facts(model_path: str) -> dict[str, Any]:
 
 
 def _training(settings: PerfSettings, model_path: str, train: Any, report: Reporter) -> list[PerfRow]:
-    from benchmark.models import load_tokenizer
-    from benchmark.perf.train_timing import time_notebook_steps, time_our_steps
-    from benchmark.perf.training_cost import build_training_corpus, notebook_max_length, training_cost_rows
-    from benchmark.train_config import load_train_config
+    from benchmark.perf.training_section import TrainingSizes, training_rows
 
-    config = load_train_config(None, model=settings.model)
-    tokenizer = load_tokenizer(model_path)
-    max_length = notebook_max_length(_model_facts(model_path)["max_position_embeddings"])
-    report(f"training: tokenising {len(train.articles)} train articles both ways")
-    corpus = build_training_corpus(
-        settings.task,
-        train,
-        tokenizer,
-        window_chars=settings.window_chars,
-        max_seq_length=config.max_seq_length,
-    )
     sizes = settings.sizes
-    report(f"training: timing {sizes.ours_train_steps} steps of our recipe")
-    ours = time_our_steps(corpus.examples, model_path=model_path, config=config, steps=sizes.ours_train_steps)
-    report(f"training: timing {sizes.naive_train_steps} steps of the notebook recipe at {max_length} tokens")
-    naive = time_notebook_steps(
-        corpus.notebook_ids,
+    return training_rows(
+        model=settings.model,
         model_path=model_path,
-        config=config,
-        steps=sizes.naive_train_steps,
-        max_length=max_length,
-    )
-    return training_cost_rows(
-        corpus,
-        batch_size=config.per_device_batch_size,
-        seed=config.seed,
-        max_length=max_length,
-        timing=(ours, naive),
+        task=settings.task,
+        train=train,
+        window_chars=settings.window_chars,
+        max_positions=_model_facts(model_path)["max_position_embeddings"],
+        sizes=TrainingSizes(sizes.timed_windows, sizes.notebook_lengths, sizes.lever_batch),
+        report=report,
     )
 
 
 def _generation(settings: PerfSettings, model_path: str, dev: Any, report: Reporter) -> list[PerfRow]:
     from benchmark.evaluate import build_eval_items
     from benchmark.models import load_model
-    from benchmark.perf.generation_speed import generation_rows, run_naive, run_ours, spread_sample, warm_up
+    from benchmark.perf import generation_speed as speed
+    from benchmark.quant import resolve_quantization
     from tasks import get_task
 
     task = get_task(settings.task)
     items = build_eval_items(task, dev, window_chars=settings.window_chars)
-    prompts = [item.prompt for item in spread_sample(items, settings.sizes.gen_windows)]
-    loaded = load_model(model_path, quantization="4bit", device="cpu")
-    warm_up(loaded.model, loaded.tokenizer, prompts[0])
-    report(f"generation: {len(prompts)} dev windows one at a time (max_new_tokens {task.max_new_tokens})")
-    naive = run_naive(loaded.model, loaded.tokenizer, prompts, task.max_new_tokens)
-    report(f"generation: the same windows batched ({settings.sizes.gen_batch_size})")
-    ours = run_ours(
-        loaded.model, loaded.tokenizer, prompts, task.max_new_tokens, settings.sizes.gen_batch_size
-    )
-    model_note = "base model (no adapter), 4-bit"
-    return generation_rows(
-        ours,
-        naive,
-        batch_size=settings.sizes.gen_batch_size,
-        max_new_tokens=task.max_new_tokens,
-        model_note=model_note,
-    )
+    prompts = [item.prompt for item in speed.spread_sample(items, settings.sizes.gen_windows)]
+    quantization = resolve_quantization("auto")
+    loaded = load_model(model_path, quantization=quantization)
+    model, tokenizer, limit = loaded.model, loaded.tokenizer, task.max_new_tokens
+    batch = settings.sizes.gen_batch_size
+    speed.warm_up(model, tokenizer, prompts[0])
+    report(f"generation: {len(prompts)} dev windows one at a time to eos or {limit} new tokens")
+    naive = speed.run_naive(model, tokenizer, prompts, limit)
+    report("generation: the same windows one at a time, stopping at the closed JSON")
+    json_stop = speed.run_ours(model, tokenizer, prompts, limit, 1)
+    report(f"generation: batches of {batch} to eos or the limit")
+    batched = speed.run_eos_only(model, tokenizer, prompts, limit, batch_size=batch)
+    report(f"generation: our path (batches of {batch}, length-sorted, stopping at the closed JSON)")
+    ours = speed.run_ours(model, tokenizer, prompts, limit, batch)
+    report("generation: one at a time with the shared prompt prefix's KV cache reused")
+    prefix = speed.run_prefix_cached(model, tokenizer, prompts, limit)
+    model_note = f"base model (no adapter), {quantization}"
+    rows = speed.generation_rows(ours, naive, batch_size=batch, max_new_tokens=limit, model_note=model_note)
+    return rows + speed.generation_lever_rows(naive, json_stop, batched, prefix, batch_size=batch)
 
 
 def _scoring(settings: PerfSettings, data_dir: Any, dev: Any, report: Reporter) -> list[PerfRow]:

@@ -1,80 +1,78 @@
-"""Training cost of one epoch: our examples (completion-only loss, dynamic padding, length-grouped
-batches) vs the notebook recipe (whole articles padded to a fixed length, full-sequence loss, batch 1)."""
+"""Training cost of one epoch: our recipe (windows, completion-only loss, the default's share of empty
+windows) vs the notebook recipe (whole articles padded to a fixed length, full-sequence loss, batch
+1), and vs our default path before the performance work. Token counts are exact; wall times are
+extrapolated from timed steps of each recipe."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
 
-from benchmark.perf.rows import INFO, PerfRow, Target, make_row
+from benchmark.perf.rows import PerfRow, Target, make_row, skipped_row
 from benchmark.perf.token_counts import (
     SequenceTokens,
     TokenBudget,
-    common_prefix_length,
     dynamic_padding_budget,
     fixed_padding_budget,
     length_grouped_order,
 )
 from benchmark.perf.train_timing import StepTiming
-from benchmark.train import TrainExample
-from core.types import SplitData
+from benchmark.perf.training_corpus import TrainingCorpus
+from benchmark.train_config import TrainConfig
 
 NOTEBOOK_MAX_LENGTH = 10_000
 SECTION = "training"
+MIB = 1024 * 1024
 
 
 @dataclass(frozen=True)
-class TrainingCorpus:
-    """Both recipes' sequences for the same training articles."""
+class NotebookTiming:
+    """Notebook steps timed at one or more padded lengths; the step time at `max_length` from them."""
 
-    examples: tuple[TrainExample, ...]
-    ours: tuple[SequenceTokens, ...]
-    notebook_ids: tuple[tuple[int, ...], ...]  # one per article, untruncated, with BOS and EOS
+    by_length: Mapping[int, StepTiming]
+    max_length: int
+
+    def seconds_per_step(self) -> tuple[float, str]:
+        """Measured at `max_length` when timed there, else t(L) = a*L + b*L^2 through the two longest
+        timed lengths (b >= 0: attention grows with the square of the length), with how it was got."""
+        if self.max_length in self.by_length:
+            timing = self.by_length[self.max_length]
+            return timing.seconds_per_step, f"timed at {self.max_length:,} ({timing.steps} steps)"
+        lengths = sorted(self.by_length)[-2:]
+        if len(lengths) == 1:
+            (length,) = lengths
+            per_step = self.by_length[length].seconds_per_step * self.max_length / length
+            return per_step, f"scaled linearly from {length:,} (a lower bound: attention is quadratic)"
+        (l1, l2) = lengths
+        t1, t2 = (self.by_length[length].seconds_per_step for length in lengths)
+        b = max(0.0, (t2 / l2 - t1 / l1) / (l2 - l1))
+        a = t1 / l1 - b * l1
+        per_step = a * self.max_length + b * self.max_length**2
+        how = (
+            f"t(L) = a L + b L^2 through steps timed at {l1:,} ({t1:.3g} s) and {l2:,} ({t2:.3g} s), "
+            f"extrapolated to {self.max_length:,}"
+        )
+        return per_step, how
 
     @property
-    def notebook(self) -> tuple[SequenceTokens, ...]:
-        """The notebook's sequences: every token carries loss (labels = input_ids)."""
-        return tuple(SequenceTokens(len(ids), 0) for ids in self.notebook_ids)
+    def peak_rss_bytes(self) -> int | None:
+        """Peak RSS of the longest timed length."""
+        return self.by_length[max(self.by_length)].peak_rss_bytes
 
 
-def build_training_corpus(
-    task_name: str, split: SplitData, tokenizer: Any, *, window_chars: int, max_seq_length: int
-) -> TrainingCorpus:
-    """Our windowed examples of `split` and the notebook's whole-article sequences, tokenised."""
-    from benchmark.examples import split_examples
-    from tasks import get_task
+@dataclass(frozen=True)
+class TrainingTimings:
+    """Timed steps of our default recipe, of the default before this work, and of the notebook."""
 
-    examples = split_examples(task_name, split, window_chars, tokenizer=None)
-    ours = [s.truncated(max_seq_length) for s in our_sequences(examples, tokenizer)]
-    notebook = notebook_token_ids(get_task(task_name), split, tokenizer)
-    return TrainingCorpus(tuple(examples), tuple(ours), tuple(tuple(ids) for ids in notebook))
+    ours: StepTiming
+    before: StepTiming
+    notebook: NotebookTiming
 
 
-def our_sequences(examples: Sequence[TrainExample], tokenizer: Any) -> list[SequenceTokens]:
-    """As trl tokenises prompt/completion rows: prompt + completion + eos; loss from where they diverge."""
-    eos = tokenizer.eos_token or ""
-    prompts = tokenizer([e.prompt for e in examples])["input_ids"]
-    full = tokenizer([e.prompt + e.completion + eos for e in examples])["input_ids"]
-    return [
-        SequenceTokens(len(ids), common_prefix_length(prompt, ids))
-        for prompt, ids in zip(prompts, full, strict=True)
-    ]
-
-
-def notebook_token_ids(task: Any, split: SplitData, tokenizer: Any) -> list[list[int]]:
-    """Each whole article in the instruction layout with its whole gold answer, BOS ... EOS."""
-    from core.types import Window
-
-    texts = []
-    for article_id in sorted(split.articles):
-        window = Window(article_id, 0, split.articles[article_id].text)
-        gold = task.gold(split.gold(article_id)) if split.has_gold else ()
-        prompt = task.render(window, gold)
-        texts.append(prompt.to_text(None) + (prompt.completion or "{}") + "\n")
-    encoded = tokenizer(texts)["input_ids"]
-    eos = tokenizer.eos_token_id
-    return [list(ids) + ([eos] if eos is not None else []) for ids in encoded]
+def our_budget(sequences: Sequence[SequenceTokens], batch_size: int, seed: int) -> TokenBudget:
+    """One epoch in the length-grouped order the trainer's sampler produces."""
+    order = length_grouped_order([s.length for s in sequences], batch_size, seed)
+    return dynamic_padding_budget(sequences, batch_size, order)
 
 
 def notebook_max_length(model_max_positions: int | None) -> int:
@@ -84,29 +82,27 @@ def notebook_max_length(model_max_positions: int | None) -> int:
     return min(NOTEBOOK_MAX_LENGTH, model_max_positions)
 
 
-def our_budget(corpus: TrainingCorpus, batch_size: int, seed: int) -> TokenBudget:
-    """Our epoch: batches in the length-grouped order the trainer's sampler produces."""
-    order = length_grouped_order([s.length for s in corpus.ours], batch_size, seed)
-    return dynamic_padding_budget(corpus.ours, batch_size, order)
-
-
 def training_cost_rows(
     corpus: TrainingCorpus,
     *,
-    batch_size: int,
-    seed: int,
+    config: TrainConfig,
+    before: TrainConfig,
     max_length: int,
-    timing: tuple[StepTiming, StepTiming] | None,
+    timings: TrainingTimings | None,
 ) -> list[PerfRow]:
-    """Processed and loss-bearing tokens (exact), and extrapolated epoch wall time when timed."""
-    ours = our_budget(corpus, batch_size, seed)
+    """Processed, loss-bearing and minimum tokens (exact); epoch wall time and peak memory when timed."""
+    kept = corpus.kept(config.max_empty_share, config.seed)
+    ours = our_budget(
+        corpus.sequences(kept, config.max_seq_length), config.per_device_batch_size, config.seed
+    )
     naive = fixed_padding_budget(corpus.notebook, max_length)
     n_truncated = sum(1 for s in corpus.notebook if s.length > max_length)
-    n_empty = sum(1 for e in corpus.examples if e.completion.strip() == "{}")
+    n_empty = sum(1 for e in kept if e.completion == "{}")
     shape = (
-        f"ours: {ours.n_sequences} windows ({n_empty} with answer {{}}), batch {batch_size}, "
-        f"{ours.n_steps} steps, {ours.padding:,} padding; notebook: {naive.n_sequences} articles "
-        f"padded to {max_length:,} ({n_truncated} truncated)"
+        f"ours: {ours.n_sequences} of {len(corpus.examples)} windows ({n_empty} with answer {{}}; "
+        f"empty share cap {config.max_empty_share:g}), batch {config.per_device_batch_size}, {ours.n_steps} "
+        f"steps, {ours.padding:,} padding; notebook: {naive.n_sequences} articles padded to {max_length:,} "
+        f"({n_truncated} truncated)"
     )
     rows = [
         make_row(
@@ -132,42 +128,105 @@ def training_cost_rows(
                 notes=f"count only: the notebook's own max_length; this model allows {max_length:,}",
             )
         )
-    rows.append(
+    minimum = corpus.minimum_tokens()
+    rows += [
         make_row(
             SECTION,
             "loss-bearing tokens / epoch",
             ours=float(ours.loss_bearing),
             naive=float(naive.loss_bearing),
             unit="tokens",
-            target=INFO,
             notes="ours: the answer + eos only; notebook: prompt, article and answer (labels = input_ids)",
-        )
-    )
-    rows.append(_wall_time_row(timing, ours, naive))
+        ),
+        make_row(
+            SECTION,
+            "minimum possible tokens / epoch",
+            ours=float(minimum),
+            naive=float(naive.processed),
+            unit="tokens",
+            notes=(
+                f"every training window's text and answer once, the instruction once: the ceiling of any "
+                f"recipe's ratio; ours processes {ours.processed / minimum:.2f}x this minimum"
+            ),
+        ),
+    ]
+    rows += _wall_time_rows(corpus, config, before, ours, naive, timings)
     return rows
 
 
-def _wall_time_row(
-    timing: tuple[StepTiming, StepTiming] | None, ours: TokenBudget, naive: TokenBudget
-) -> PerfRow:
-    """Epoch wall time extrapolated from the timed optimiser steps of each recipe."""
-    target = Target("ratio_at_least", 10)
-    if timing is None:
-        from benchmark.perf.rows import skipped_row
-
-        return skipped_row(SECTION, "wall time / epoch (CPU)", unit="s", target=target, notes="not timed")
-    ours_timing, naive_timing = timing
-    return make_row(
-        SECTION,
-        "wall time / epoch (CPU, extrapolated)",
-        ours=ours_timing.seconds_per_step * ours.n_steps,
-        naive=naive_timing.seconds_per_step * naive.n_steps,
-        unit="s",
-        target=target,
-        notes=(
-            f"extrapolated from {ours_timing.steps} timed steps (ours, "
-            f"{ours_timing.seconds_per_step:.3g} s/step x {ours.n_steps}) and {naive_timing.steps} "
-            f"(notebook, {naive_timing.seconds_per_step:.3g} s/step x {naive.n_steps}); "
-            f"same model, LoRA config and optimiser; {ours_timing.detail}"
+def _wall_time_rows(
+    corpus: TrainingCorpus,
+    config: TrainConfig,
+    before: TrainConfig,
+    ours: TokenBudget,
+    naive: TokenBudget,
+    timings: TrainingTimings | None,
+) -> list[PerfRow]:
+    """Epoch wall time against the notebook and against the default before this work; peak memory."""
+    names = ("wall time / epoch vs notebook (extrapolated)", "wall time / epoch vs default before")
+    targets = (Target("ratio_at_least", 10), Target("ratio_at_least", 3))
+    if timings is None:
+        return [
+            skipped_row(SECTION, n, unit="s", target=t, notes="not timed")
+            for n, t in zip(names, targets, strict=True)
+        ]
+    ours_epoch = timings.ours.seconds_per_window * ours.n_sequences
+    notebook_step, how = timings.notebook.seconds_per_step()
+    n_before = len(corpus.kept(before.max_empty_share, before.seed))
+    before_epoch = timings.before.seconds_per_window * n_before
+    same = timings.before is timings.ours
+    rows = [
+        make_row(
+            SECTION,
+            names[0],
+            ours=ours_epoch,
+            naive=notebook_step * naive.n_steps,
+            unit="s",
+            target=targets[0],
+            notes=(
+                f"ours: {timings.ours.seconds_per_window:.3g} s/window over {timings.ours.windows} timed "
+                f"windows x {ours.n_sequences} windows ({timings.ours.detail}); notebook: "
+                f"{notebook_step:.3g} s/step ({how}) x {naive.n_steps} articles; same model, numerics, "
+                "LoRA and optimiser"
+            ),
         ),
-    )
+        make_row(
+            SECTION,
+            names[1],
+            ours=ours_epoch,
+            naive=before_epoch,
+            unit="s",
+            target=targets[1],
+            notes=(
+                f"before: {_differences(before, config)}; {n_before} windows x "
+                f"{timings.before.seconds_per_window:.3g} s/window"
+                + (
+                    " (the same per-window recipe, so the same timing)"
+                    if same
+                    else f" ({timings.before.detail})"
+                )
+            ),
+        ),
+    ]
+    notebook_peak = timings.notebook.peak_rss_bytes
+    if timings.ours.peak_rss_bytes and notebook_peak:
+        rows.append(
+            make_row(
+                SECTION,
+                "peak memory, training process",
+                ours=timings.ours.peak_rss_bytes / MIB,
+                naive=notebook_peak / MIB,
+                unit="MiB",
+                notes=(
+                    f"peak RSS of each timing process; notebook at {max(timings.notebook.by_length):,} tokens"
+                ),
+            )
+        )
+    return rows
+
+
+def _differences(before: TrainConfig, now: TrainConfig) -> str:
+    """`field a -> b` for every training setting that changed."""
+    old, new = before.to_dict(), now.to_dict()
+    changed = [f"{name} {old[name]} -> {new[name]}" for name in old if old[name] != new[name]]
+    return ", ".join(changed) if changed else "no setting changed"
