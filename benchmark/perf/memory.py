@@ -1,4 +1,4 @@
-"""Memory: peak RSS of a few QLoRA (4-bit) training steps vs 16-bit LoRA (bf16), each in a fresh process;
+"""Memory: peak RSS of a few QLoRA (4-bit) training steps vs fp32 LoRA on the CPU, each in a fresh process;
 on CUDA also the peak allocated GPU memory."""
 
 from __future__ import annotations
@@ -59,7 +59,7 @@ def measure(model_path: str, mode: str, *, device: str, steps: int, seq_len: int
 
 
 def memory_rows(
-    qlora: MemoryResult, lora16: MemoryResult, *, steps: int, seq_len: int, batch: int, small_model: bool
+    qlora: MemoryResult, lora32: MemoryResult, *, steps: int, seq_len: int, batch: int, small_model: bool
 ) -> list[PerfRow]:
     """Peak RSS and peak RSS above the post-import baseline; CUDA peak when measured on a GPU."""
     shape = f"{steps} steps, batch {batch} x {seq_len} tokens, LoRA all-linear, gradient checkpointing"
@@ -68,27 +68,30 @@ def memory_rows(
         if small_model
         else ""
     )
-    better_than_16bit = Target("ratio_above", 1.0)
+    better_than_full = Target("ratio_above", 1.0)
     rows = [
         make_row(
             SECTION,
-            "peak RSS, QLoRA vs 16-bit LoRA (CPU)",
+            "peak RSS, QLoRA vs fp32 LoRA (CPU)",
             ours=qlora.peak_rss / MIB,
-            naive=lora16.peak_rss / MIB,
+            naive=lora32.peak_rss / MIB,
             unit="MiB",
-            target=better_than_16bit,
-            notes=f"fresh process each; {shape}; model ~{lora16.n_parameters / 1e6:.1f}M parameters{caveat}",
+            target=better_than_full,
+            notes=(
+                f"fresh process each; {shape}; fp32 is the CPU's unquantised path (bf16 has no fast kernels "
+                f"without AVX512-BF16/AMX); model ~{lora32.n_parameters / 1e6:.1f}M parameters{caveat}"
+            ),
         ),
         make_row(
             SECTION,
             "peak RSS above import baseline (CPU)",
             ours=max(qlora.peak_rss - qlora.baseline_rss, 0) / MIB,
-            naive=max(lora16.peak_rss - lora16.baseline_rss, 0) / MIB,
+            naive=max(lora32.peak_rss - lora32.baseline_rss, 0) / MIB,
             unit="MiB",
-            target=better_than_16bit,
+            target=better_than_full,
             notes=(
                 f"peak minus the peak right after importing torch/transformers/peft/bitsandbytes "
-                f"(~{lora16.baseline_rss / MIB:.0f} MiB, same in both){caveat}"
+                f"(~{lora32.baseline_rss / MIB:.0f} MiB, same in both){caveat}"
             ),
         ),
     ]

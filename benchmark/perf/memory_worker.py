@@ -38,7 +38,8 @@ def load_for_mode(model_path: str, mode: str, device: str, gradient_checkpointin
             use_gradient_checkpointing=gradient_checkpointing,
             gradient_checkpointing_kwargs={"use_reentrant": False},
         )
-    model = AutoModelForCausalLM.from_pretrained(model_path, dtype=torch.bfloat16, device_map={"": device})
+    dtype = torch.float32 if mode == "lora32" else torch.bfloat16
+    model = AutoModelForCausalLM.from_pretrained(model_path, dtype=dtype, device_map={"": device})
     if gradient_checkpointing:
         model.gradient_checkpointing_enable(gradient_checkpointing_kwargs={"use_reentrant": False})
         model.enable_input_require_grads()
@@ -73,7 +74,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Parse the options, measure, print one JSON object."""
     parser = argparse.ArgumentParser(prog="python -m benchmark.perf.memory_worker")
     parser.add_argument("--model", required=True)
-    parser.add_argument("--mode", choices=("qlora", "lora16"), required=True)
+    parser.add_argument("--mode", choices=("qlora", "lora16", "lora32"), required=True)
     parser.add_argument("--steps", type=int, default=3)
     parser.add_argument("--batch", type=int, default=2)
     parser.add_argument("--seq-len", type=int, default=256)

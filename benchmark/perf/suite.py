@@ -20,13 +20,15 @@ Reporter = Callable[[str], None]
 
 @dataclass(frozen=True)
 class Sizes:
-    """How much each comparison measures (quick: minutes on 2 CPU cores; full: longer, steadier)."""
+    """How much each comparison measures (quick: under ~10 minutes on 2 CPU cores with a 135M model, so
+    2 windows per timed configuration and 2 generation windows; full: longer, steadier)."""
 
     timed_windows: int
     notebook_lengths: tuple[int, ...]
     lever_batch: int
     gen_windows: int
     gen_batch_size: int
+    gen_max_new_tokens: int | None  # None: the task's answer budget
     score_repeats: int
     startup_repeats: int
     eager_repeats: int
@@ -35,8 +37,8 @@ class Sizes:
     memory_batch: int
 
 
-QUICK = Sizes(4, (1024, 2048), 4, 8, 8, 3, 5, 1, 2, 256, 2)
-FULL = Sizes(16, (1024, 2048, 4096), 8, 32, 8, 5, 5, 3, 4, 512, 2)
+QUICK = Sizes(2, (1024, 2048), 2, 2, 2, 192, 3, 5, 1, 2, 256, 2)
+FULL = Sizes(16, (1024, 2048, 4096), 8, 32, 8, None, 5, 5, 3, 4, 512, 2)
 
 
 @dataclass(frozen=True)
@@ -172,7 +174,8 @@ def _generation(settings: PerfSettings, model_path: str, dev: Any, report: Repor
     prompts = [item.prompt for item in speed.spread_sample(items, settings.sizes.gen_windows)]
     quantization = resolve_quantization("auto")
     loaded = load_model(model_path, quantization=quantization)
-    model, tokenizer, limit = loaded.model, loaded.tokenizer, task.max_new_tokens
+    limit = min(task.max_new_tokens, settings.sizes.gen_max_new_tokens or task.max_new_tokens)
+    model, tokenizer = loaded.model, loaded.tokenizer
     batch = settings.sizes.gen_batch_size
     speed.warm_up(model, tokenizer, prompts[0])
     report(f"generation: {len(prompts)} dev windows one at a time to eos or {limit} new tokens")
@@ -215,10 +218,10 @@ def _memory(settings: PerfSettings, model_path: str, report: Reporter) -> list[P
 
     sizes = settings.sizes
     shape = {"steps": sizes.memory_steps, "seq_len": sizes.memory_seq_len, "batch": sizes.memory_batch}
-    report("memory: QLoRA and 16-bit LoRA training steps, each in a fresh process")
+    report("memory: QLoRA and fp32 LoRA training steps on the CPU, each in a fresh process")
     qlora = measure(model_path, "qlora", device="cpu", **shape)
-    lora16 = measure(model_path, "lora16", device="cpu", **shape)
-    rows = memory_rows(qlora, lora16, small_model=lora16.n_parameters < 20_000_000, **shape)
+    lora32 = measure(model_path, "lora32", device="cpu", **shape)
+    rows = memory_rows(qlora, lora32, small_model=lora32.n_parameters < 20_000_000, **shape)
     import torch
 
     if torch.cuda.is_available():

@@ -74,7 +74,8 @@ def training_rows(
     ours = time_in_fresh_process(job(timed, config))
     before_timing = ours if _per_window_same(before, config) else time_in_fresh_process(job(timed, before))
     notebook: dict[int, StepTiming] = {}
-    for length in sizes.notebook_lengths:
+    lengths = sorted({*sizes.notebook_lengths, *([max_length] if _cuda() else [])})
+    for length in lengths:
         length = min(length, max_length)
         report(f"training: timing one notebook step padded to {length:,} tokens")
         notebook[length] = time_in_fresh_process(
@@ -110,7 +111,9 @@ def _time_levers(
     alternatives: dict[str, TimingJob] = {}
     if quantization == "none":
         alternatives["4bit"] = job(timed, config, "4bit")
-    if native_bf16():
+    if _cuda():
+        others["bf16"] = "not timed: a CPU lever (on CUDA the recipe already computes in bf16)"
+    elif native_bf16():
         alternatives["bf16"] = replace(job(timed, config), bf16_autocast=True)
     else:
         others["bf16"] = (
@@ -127,6 +130,12 @@ def _time_levers(
         report(f"training: timing the lever {key} on {len(alternative.examples)} windows")
         others[key] = time_in_fresh_process(alternative)
     return others
+
+
+def _cuda() -> bool:
+    import torch
+
+    return bool(torch.cuda.is_available())
 
 
 def native_bf16() -> bool:

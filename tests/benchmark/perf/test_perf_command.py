@@ -26,7 +26,7 @@ EXPECTED_ROWS = {
     "windows / s",
     "new tokens / window",
     "stop at the closed JSON vs at eos or the limit, batch 1 (windows / s)",
-    "batch 8 vs one at a time, both to eos or the limit (windows / s)",
+    "batch 2 vs one at a time, both to eos or the limit (windows / s)",
     "shared-prefix KV cache reused vs recomputed, batch 1 + JSON stop (windows / s)",
     "full dev SI + FLC",
     "bench score --task si (end to end)",
@@ -34,7 +34,7 @@ EXPECTED_ROWS = {
     "bench --help",
     "bench tasks",
     "import metrics (semeval, parse, align)",
-    "peak RSS, QLoRA vs 16-bit LoRA (CPU)",
+    "peak RSS, QLoRA vs fp32 LoRA (CPU)",
     "peak RSS above import baseline (CPU)",
     "peak CUDA allocated, QLoRA vs 16-bit LoRA",
 } | {name for name, _unit in row_names()}
