@@ -11,6 +11,7 @@ from benchmark.perf.rows import PerfRow, make_row, skipped_row
 from benchmark.perf.token_counts import dynamic_padding_budget
 from benchmark.perf.train_timing import StepTiming
 from benchmark.perf.training_corpus import TrainingCorpus
+from benchmark.perf.training_cost import our_budget
 from benchmark.train_config import TrainConfig
 
 SECTION = "training levers"
@@ -36,7 +37,6 @@ def token_lever_rows(corpus: TrainingCorpus, config: TrainConfig) -> list[PerfRo
     kept = corpus.sequences(corpus.kept(config.max_empty_share, seed), max_len)
     every = corpus.sequences(list(corpus.examples), max_len)
     short = corpus.sequences(corpus.kept(config.max_empty_share, seed, short=True), max_len)
-    from benchmark.perf.training_cost import our_budget
 
     grouped = our_budget(kept, LEVER_BATCH, seed)
     in_order = dynamic_padding_budget(kept, LEVER_BATCH)
