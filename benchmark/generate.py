@@ -32,6 +32,7 @@ class GenSettings:
     seed: int = 0
     batch_size: int = 8
     constrained: bool = False
+    precision: str = "fp32"  # resolved (`benchmark.precision`): bf16 runs the model under CPU autocast
 
     def __post_init__(self) -> None:
         if self.max_new_tokens < 1:
@@ -42,12 +43,17 @@ class GenSettings:
             raise UserError(f"temperature must be positive, got {self.temperature}")
         if not 0 < self.top_p <= 1:
             raise UserError(f"top_p must be in (0, 1], got {self.top_p}")
+        if self.precision not in ("fp32", "bf16"):
+            raise ValueError(f"precision must be resolved to fp32 or bf16, got {self.precision!r}")
 
     def key(self) -> str:
         """Stable hash of what changes the output; batch size is an execution detail, and greedy
-        decoding ignores temperature, top_p and seed."""
+        decoding ignores temperature, top_p and seed. fp32 is left out, so keys made before
+        `precision` existed stay valid."""
         fields = asdict(self)
         del fields["batch_size"]
+        if self.precision == "fp32":
+            del fields["precision"]
         if not self.do_sample:
             for name in ("temperature", "top_p", "seed"):
                 del fields[name]
@@ -163,6 +169,8 @@ def generate_batch(
     import torch
     from transformers import LogitsProcessorList, StoppingCriteriaList
 
+    from benchmark.precision import cpu_autocast
+
     encoded = tokenizer(
         list(batch_prompts), return_tensors="pt", padding=True, add_special_tokens=add_special_tokens
     )
@@ -183,7 +191,7 @@ def generate_batch(
         torch.manual_seed(seed)
     if stop_ids:
         options["eos_token_id"] = list(stop_ids)
-    with torch.inference_mode():
+    with torch.inference_mode(), cpu_autocast(settings.precision, device.type):
         output = model.generate(
             input_ids=input_ids,
             attention_mask=attention_mask,

@@ -32,6 +32,7 @@ class LoadedModel:
     quantization: Quantization
     device: str
     dtype: str
+    precision: str = "fp32"  # `benchmark.precision`: bf16 on a CPU means autocast around the model calls
 
 
 def resolve_device(device: str) -> str:
@@ -50,8 +51,13 @@ def load_model(
     device: str = "auto",
     trust_remote_code: bool = False,
     revision: str | None = None,
+    precision: str = "auto",
 ) -> LoadedModel:
-    """Load model + tokenizer; 4-bit = nf4 with double quantisation (QLoRA), bf16 compute on CUDA."""
+    """Load model + tokenizer; 4-bit = nf4 with double quantisation (QLoRA), bf16 compute on CUDA.
+
+    `precision` (`benchmark.precision`) is recorded; on CUDA bf16 gives bf16 weights (fp16 where the
+    GPU has no bf16) and fp32 gives fp32; on a CPU the weights stay fp32 (bf16 there is autocast).
+    """
     if quantization not in QUANTIZATIONS:
         raise UserError(f"unknown quantization {quantization!r}; choose one of {', '.join(QUANTIZATIONS)}")
     source = model_id  # a folder or hub id: `benchmark.catalogue.resolve_model` turns names into folders
@@ -60,8 +66,11 @@ def load_model(
     import torch
     from transformers import AutoModelForCausalLM
 
+    from benchmark.precision import resolve_precision
+
+    numerics = resolve_precision(precision, device_type)
     dtype = torch.float32
-    if device_type == "cuda":
+    if device_type == "cuda" and numerics == "bf16":
         dtype = torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
     tokenizer = load_tokenizer(source, revision=revision, trust_remote_code=trust_remote_code)
     model = AutoModelForCausalLM.from_pretrained(
@@ -84,6 +93,7 @@ def load_model(
         quantization=quantization,
         device=device_type,
         dtype=str(dtype).removeprefix("torch."),
+        precision=numerics,
     )
 
 

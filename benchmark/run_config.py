@@ -94,6 +94,13 @@ class RunSpec:
     systems: tuple[str, ...] = ("base", "adapted")
     adapter: Path | None = None
     approach: Approach = "generate"
+    precision: str = "auto"  # resolved on construction to fp32 or bf16 (`benchmark.precision`)
+
+    def __post_init__(self) -> None:
+        if self.precision not in ("fp32", "bf16"):
+            object.__setattr__(self, "precision", _resolved_precision(self.precision, self.approach))
+        elif self.approach == "tagger" and self.precision == "bf16":
+            raise UserError("the tagger trains and tags in fp32; --precision applies to --approach generate")
 
     def identity(self) -> dict[str, Any]:
         """What changes the numbers (not where files go or whether the cache is used)."""
@@ -102,6 +109,8 @@ class RunSpec:
             fields.pop(name)
         if self.approach == "generate":  # absent for generation, so earlier run ids stay valid
             fields.pop("approach")
+        if self.precision == "fp32":  # likewise: runs made before `precision` computed in fp32
+            fields.pop("precision")
         fields["train"] = self.train.config_hash()
         fields["adapter"] = str(self.adapter) if self.adapter else None
         return fields
@@ -132,4 +141,16 @@ class RunSpec:
         values.setdefault("data_dir", manifest.get("data_option"))
         if "approach" not in fixed:  # recorded only for the tagger
             values["approach"] = identity.get("approach", "generate")
+        if "precision" not in fixed:  # recorded only when not fp32
+            values["precision"] = identity.get("precision", "fp32")
         return cls(**values, **fixed)
+
+
+def _resolved_precision(choice: str, approach: str) -> str:
+    """`auto` for this machine (the tagger always fp32); an unknown value is one UserError line."""
+    from benchmark.precision import default_device_type, resolve_precision
+
+    if choice == "auto" and approach == "tagger":
+        return "fp32"
+    resolve_precision(choice, "cpu")  # rejects unknown values before torch is imported
+    return resolve_precision(choice, default_device_type())

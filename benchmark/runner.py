@@ -163,6 +163,7 @@ def _generate_stage(
         model_path,
         quantization=spec.quantization,
         trust_remote_code=spec.trust_remote_code,
+        precision=spec.precision,
     )
     items = build_eval_items(
         task,
@@ -215,15 +216,16 @@ def train_or_reuse_adapter(
     eval_examples = split_examples(
         task.name, data.validation, spec.window_chars, spec.variant, tokenizer=tokenizer
     )
-    recipe = stable_hash(
-        {
-            "task": task.name,
-            "model": spec.model,
-            "quantization": spec.quantization,
-            "train": spec.train.config_hash(),
-            "examples": [(e.prompt, e.completion) for e in train_examples],
-        }
-    )
+    recipe_fields: dict[str, object] = {
+        "task": task.name,
+        "model": spec.model,
+        "quantization": spec.quantization,
+        "train": spec.train.config_hash(),
+        "examples": [(e.prompt, e.completion) for e in train_examples],
+    }
+    if spec.precision != "fp32":  # absent for fp32, so adapters trained before `precision` are reused
+        recipe_fields["precision"] = spec.precision
+    recipe = stable_hash(recipe_fields)
     output_dir = run_dir / "train"
     manifest_path = output_dir / "manifest.json"
     if manifest_path.is_file() and _manifest_recipe(manifest_path) == recipe:
@@ -238,6 +240,7 @@ def train_or_reuse_adapter(
         config=spec.train,
         output_dir=output_dir,
         trust_remote_code=spec.trust_remote_code,
+        precision=spec.precision,
         progress=verbose,  # the trainer's own bars and log lines only with --verbose
         callbacks=() if verbose else (training_display(),),
         extra={"task": task.name, "recipe_hash": recipe, "model": spec.model},
@@ -267,6 +270,7 @@ def _complete(
         seed=spec.seed,
         batch_size=spec.batch_size,
         constrained=spec.constrained,
+        precision=spec.precision,
     )
     cache = CompletionCache(spec.runs_dir / "cache" / "completions.jsonl")
     completions = generate_completions_distributed(

@@ -67,8 +67,13 @@ def train_adapter(
     device: str = "auto",
     revision: str | None = None,
     trust_remote_code: bool = False,
+    precision: str = "auto",
 ) -> TrainResult:
-    """Train one LoRA adapter on `examples`, evaluating on `eval_examples`; see the module docstring."""
+    """Train one LoRA adapter on `examples`, evaluating on `eval_examples`; see the module docstring.
+
+    `precision` (`benchmark.precision`): fp32, bf16 (autocast on a CPU, bf16 weights on CUDA), or
+    auto, resolved for the device the model lands on.
+    """
     from benchmark.examples import select_windows
 
     available = (len(examples), len(eval_examples))
@@ -91,19 +96,22 @@ def train_adapter(
     from transformers import EarlyStoppingCallback, set_seed
     from trl import SFTConfig, SFTTrainer
 
-    from benchmark.models import load_model
+    from benchmark.models import load_model, resolve_device
+    from benchmark.precision import resolve_precision
     from benchmark.quant import disable_cpu_weight_repacking
 
     # --- set up: model, data, LoRA, trainer --------------------------------------------------
     output_dir = Path(output_dir)
     checkpoints = output_dir / "checkpoints"
     set_seed(config.seed)
+    numerics = resolve_precision(precision, resolve_device(device).split(":")[0])
     loaded = load_model(
         model_id,
         quantization=quantization,
         device=device,
         revision=revision,
         trust_remote_code=trust_remote_code,
+        precision=numerics,
     )
     tokenizer, model = loaded.tokenizer, loaded.model
     cuda = loaded.device == "cuda"
@@ -127,13 +135,14 @@ def train_adapter(
         bias="none",
         task_type="CAUSAL_LM",
     )
-    bf16 = cuda and torch.cuda.is_bf16_supported()
+    half = numerics == "bf16"
+    bf16 = half and (not cuda or torch.cuda.is_bf16_supported())  # on a CPU: accelerate's bf16 autocast
     args = SFTConfig(
         **shared_arguments(
             SFTConfig, config, output_dir=checkpoints, cuda=cuda, evaluating=evaluating, progress=progress
         ),
         bf16=bf16,
-        fp16=cuda and not bf16,
+        fp16=half and not bf16,
         gradient_checkpointing=config.gradient_checkpointing,
         gradient_checkpointing_kwargs=checkpoint_kwargs,
         max_length=config.max_seq_length,
@@ -180,7 +189,7 @@ def train_adapter(
         **dict(extra or {}),
         "base_model": {"id": model_id, "revision": loaded.revision, "quantization": quantization},
         "device": loaded.device,
-        "compute": {"bf16": bf16, "fp16": args.fp16, "optimizer": args.optim},
+        "compute": {"precision": numerics, "bf16": bf16, "fp16": args.fp16, "optimizer": args.optim},
         "data": {
             "hash": examples_hash(examples),
             "eval_hash": examples_hash(eval_examples),

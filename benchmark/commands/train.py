@@ -73,6 +73,13 @@ def add_model_flags(parser: argparse.ArgumentParser) -> None:
         help="auto: 4-bit nf4 QLoRA on CUDA, none (full-precision LoRA) on CPU (measured: see README)",
     )
     parser.add_argument(
+        "--precision",
+        choices=("auto", "fp32", "bf16"),
+        default="auto",
+        help="numerics of training and generation: auto = bf16 on CUDA and on CPUs with native bf16 "
+        "(AVX512-BF16 or AMX; autocast), fp32 on other CPUs",
+    )
+    parser.add_argument(
         "--approach",
         choices=("generate", "tagger"),
         default="generate",
@@ -193,6 +200,7 @@ def run(args: argparse.Namespace) -> int:
                 "window_chars": args.window_chars,
             },
             trust_remote_code=args.trust_remote_code,
+            precision=args.precision,
         )
     summary = {
         "adapter": str(result.adapter_dir),

@@ -113,13 +113,20 @@ def time_job(job: TimingJob) -> StepTiming:
     """Time `job` in this process (the worker's body)."""
     import torch
 
+    if job.recipe == "ours":  # the recipe's own --precision
+        return _time_ours(job, "bf16" if job.bf16_autocast else _default_precision())
     with torch.autocast("cpu", dtype=torch.bfloat16, enabled=job.bf16_autocast):  # the CPU lever only
-        if job.recipe == "ours":
-            return _time_ours(job)
         return _time_notebook(job)
 
 
-def _time_ours(job: TimingJob) -> StepTiming:
+def _default_precision() -> str:
+    """The timed default: bf16 on CUDA (the QLoRA recipe), fp32 on a CPU (bf16 is the lever row there)."""
+    import torch
+
+    return "bf16" if torch.cuda.is_available() else "fp32"
+
+
+def _time_ours(job: TimingJob, precision: str) -> StepTiming:
     """One epoch of the real recipe (benchmark.train.train_adapter) over exactly `job.examples`."""
     from benchmark.train import train_adapter
 
@@ -145,6 +152,7 @@ def _time_ours(job: TimingJob) -> StepTiming:
             output_dir=Path(folder),
             resume=False,
             progress=False,
+            precision=precision,
         )
     seconds = _train_runtime(result.manifest.get("log_history", []), result.wall_seconds)
     config = job.config

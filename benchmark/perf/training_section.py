@@ -10,6 +10,7 @@ from typing import Any
 from benchmark.perf.rows import PerfRow
 from benchmark.perf.train_timing import StepTiming, TimingJob, time_in_fresh_process
 from benchmark.perf.training_corpus import TrainingCorpus
+from benchmark.precision import native_bf16
 from benchmark.quant import Quantization
 from benchmark.train_config import TrainConfig
 
@@ -136,16 +137,6 @@ def _cuda() -> bool:
     import torch
 
     return bool(torch.cuda.is_available())
-
-
-def native_bf16() -> bool:
-    """True when the CPU advertises native bf16 arithmetic (AVX512-BF16 or AMX)."""
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as handle:
-            flags = next((line for line in handle if line.startswith("flags")), "")
-    except OSError:
-        return False
-    return any(flag in flags.split() for flag in ("avx512_bf16", "amx_bf16"))
 
 
 def _same_windows(timed: Sequence[Any], corpus: TrainingCorpus) -> list[Any]:

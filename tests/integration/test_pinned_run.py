@@ -51,6 +51,8 @@ def test_seeded_tiny_run_reproduces_its_loss_and_validity(
         "48",
         "--iterations",
         "0",
+        "--precision",
+        "fp32",  # pinned on every CPU: auto would pick bf16 autocast where the CPU has it
     ]
     assert main(args) == 0
     (run_dir,) = (tmp_path / "runs").glob("name-calling__*")
