@@ -68,6 +68,8 @@ def print_run_summary(run_dir: Path) -> None:
     console.print(f"run folder: {run_dir}  (bench report {run_dir})")
     if results.adapter_changes_outputs is False:
         console.print("[bold red]warning:[/bold red] the adapter did not change a single completion")
+    for warning in results.warnings:
+        console.print(f"[bold red]warning:[/bold red] {warning}", highlight=False)
 
 
 def verdict(results: RunResults, metric: str = "si_f1", alpha: float = 0.05) -> str | None:

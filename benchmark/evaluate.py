@@ -64,6 +64,12 @@ class SystemOutcome:
         phrases = self.n_phrases
         return self.n_unaligned / phrases if phrases else 0.0
 
+    def empty_on_gold(self) -> tuple[int, int]:
+        """(windows with gold answered with a valid empty answer `{}`, windows with gold)."""
+        with_gold = [r for r in self.records if r.gold]
+        empty = sum(1 for r in with_gold if r.parse.valid and not r.parse.pairs)
+        return empty, len(with_gold)
+
     def error_counts(self) -> dict[str, int]:
         """Completions by parse error code (`truncated` counted for recovered truncations too)."""
         counts: Counter[str] = Counter()

@@ -37,6 +37,7 @@ from metrics.summary import SystemSummary, compare_systems, summarize_system
 from tasks import Task
 
 NO_ANSWER = "<no answer>"  # the TC label of a completion that gave none (always wrong)
+COLLAPSE_SHARE = 0.9  # a system answering {} on more of the windows that have gold has collapsed
 COMPARED_METRICS = SPAN_METRIC_NAMES  # every span metric gets a paired test, adapted vs base
 
 
@@ -108,7 +109,25 @@ def score_run(
         comparisons=_comparisons(context, outcomes, gold, texts, task.scope),
         oracle=oracle_metrics,
         adapter_changes_outputs=_adapter_changes_outputs(outcomes),
+        warnings=collapse_warnings(outcomes),
     )
+
+
+def collapse_warnings(outcomes: Mapping[str, SystemOutcome]) -> tuple[str, ...]:
+    """One line per system that answers `{}` on more than 90% of the windows that have gold.
+
+    Its span scores are then ~0 because it says nothing, not because what it says is wrong: the
+    training recipe (or the prompt) is what to look at (docs/recipe-study.md).
+    """
+    lines = []
+    for system, outcome in outcomes.items():
+        empty, with_gold = outcome.empty_on_gold()
+        if with_gold and empty / with_gold > COLLAPSE_SHARE:
+            lines.append(
+                f"{system} collapsed to the empty answer: {{}} on {empty} of the {with_gold} windows "
+                f"that have gold ({empty / with_gold:.0%})"
+            )
+    return tuple(lines)
 
 
 def _summary(

@@ -192,6 +192,7 @@ class RunResults:
     comparisons: tuple[Comparison, ...]
     oracle: Mapping[str, float] | None
     adapter_changes_outputs: bool | None
+    warnings: tuple[str, ...] = ()  # one line each, e.g. a system that collapsed to `{}`
     path: Path | None = None
 
     @property
@@ -207,8 +208,8 @@ class RunResults:
         return None
 
     def to_json(self) -> dict[str, Any]:
-        """The results.json document (`path` is where it lives, not part of it)."""
-        return {
+        """The results.json document (`path` is where it lives, not part of it); `warnings` only when any."""
+        document = {
             "schema_version": self.schema_version,
             "run_id": self.run_id,
             "created": self.created,
@@ -225,6 +226,9 @@ class RunResults:
             "oracle": None if self.oracle is None else dict(self.oracle),
             "adapter_changes_outputs": self.adapter_changes_outputs,
         }
+        if self.warnings:
+            document["warnings"] = list(self.warnings)
+        return document
 
     @classmethod
     def from_json(cls, raw: Mapping[str, Any], path: Path | None = None) -> RunResults:
@@ -253,6 +257,7 @@ class RunResults:
             comparisons=tuple(Comparison.from_json(c) for c in raw["comparisons"]),
             oracle=None if raw["oracle"] is None else {k: float(v) for k, v in raw["oracle"].items()},
             adapter_changes_outputs=raw["adapter_changes_outputs"],
+            warnings=tuple(raw.get("warnings", ())),  # absent in files written before warnings existed
             path=path,
         )
 

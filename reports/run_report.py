@@ -65,6 +65,7 @@ def key_facts(results: RunResults) -> list[str]:
         f"{HEADLINE_ORACLE_METRIC}): {'not computed' if oracle is None else f'{oracle:.3f}'}",
         f"Adapter changes outputs: {changes[results.adapter_changes_outputs]}",
     ]
+    facts += [f"Warning: {warning}" for warning in results.warnings]
     if comparison is not None:
         facts.append(
             f"Differences are adapted - base; CIs and p-values from a {comparison.method.replace('_', ' ')} "
@@ -146,6 +147,7 @@ def summary(results: RunResults) -> dict[str, object]:
         "facts": key_facts(results),
         "oracle": dict(results.oracle) if results.oracle is not None else None,
         "adapter_changes_outputs": results.adapter_changes_outputs,
+        "warnings": list(results.warnings),
         "tables": {stem: table_records(table) for stem, (_, table) in report_tables(results).items()},
     }
 

@@ -59,6 +59,10 @@ def test_span_task_results_samples_and_predictions(tmp_path: Path) -> None:
     assert results.systems["base"].metrics["json_validity"].value == pytest.approx(0.5)
     assert results.systems["base"].errors == {"no_json": 1}
     assert results.adapter_changes_outputs is True
+    # adapted answered the one window with gold; base answered it {}
+    assert results.warnings == (
+        "base collapsed to the empty answer: {} on 1 of the 1 windows that have gold (100%)",
+    )
     assert results.comparison("si_f1") is not None
     flc = (tmp_path / "run" / "predictions" / "adapted-flc.txt").read_text().splitlines()
     assert flc == [f"1\t{NC}\t30\t36"]
@@ -70,6 +74,22 @@ def test_span_task_results_samples_and_predictions(tmp_path: Path) -> None:
         ("adapted", 0),
         ("adapted", 1),
     ]
+
+
+def test_a_system_answering_empty_on_the_gold_windows_is_flagged_as_collapsed(tmp_path: Path) -> None:
+    split = SplitData("dev", {"1": Article("1", TEXT)}, {"1": (Span(30, 36, NC), Span(4, 10, LL))})
+    task = get_task("name-calling")
+    items = build_eval_items(task, split, window_chars=30)  # window 1 holds the one name-calling span
+    base = evaluate_completions(task, items, ["{}", "no idea"], system="base")  # no JSON is not {}
+    adapted = evaluate_completions(
+        task, items, ['{"mayor": "Name_Calling,Labeling"}', "{}"], system="adapted"
+    )
+    (tmp_path / "run").mkdir()
+    _score_and_write(_context(tmp_path, "name-calling", split, items), {"base": base, "adapted": adapted})
+    results = load_results(tmp_path / "run" / "results.json")
+    assert results.warnings == (
+        "adapted collapsed to the empty answer: {} on 1 of the 1 windows that have gold (100%)",
+    )
 
 
 def test_technique_classification_reports_tc_accuracy(tmp_path: Path) -> None:
