@@ -122,7 +122,7 @@ def _run_in_folder(
         model_revision=revision,
         adapter_dir=adapter_dir,
         wall_seconds=time.perf_counter() - started,
-        kind="run" if spec.systems == ("base", "adapted") and spec.adapter is None else "eval",
+        kind="run" if spec.systems == ("base", "adapted") else "eval",  # with a given --adapter too
         base_model=base.manifest(),
     )
     if not is_main_process():  # every rank has every completion; one writes the run folder

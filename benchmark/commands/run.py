@@ -23,6 +23,11 @@ def register(subparsers: Any) -> None:
     run.add_argument(
         "--task", required=True, help="task name (see `bench tasks`), or 'all' for the 14 techniques"
     )
+    run.add_argument(
+        "--adapter",
+        type=Path,
+        help="compare base with this adapter (from `bench train`) instead of training one; one task only",
+    )
     _add_common(run)
     add_train_flags(run)
     run.set_defaults(handler=run_command, systems=("base", "adapted"))
@@ -80,9 +85,12 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
 def run_command(args: argparse.Namespace) -> int:
     """Handler of `bench run`."""
     tasks = list(SLUGS) if args.task == "all" else [args.task]
+    if args.adapter is not None and len(tasks) > 1:
+        raise UserError("--adapter belongs to one task; --task all trains one adapter per technique")
     preflight(args, tasks)
+    _check_adapter(args)
     for task in tasks:
-        _run_one(args, task, systems=("base", "adapted"), adapter=None)
+        _run_one(args, task, systems=("base", "adapted"), adapter=args.adapter)
     return 0
 
 
@@ -90,14 +98,19 @@ def eval_command(args: argparse.Namespace) -> int:
     """Handler of `bench eval`."""
     systems = ("adapted",) if args.adapter else ("base",)
     preflight(args, [args.task])
+    _check_adapter(args)
+    _run_one(args, args.task, systems=systems, adapter=args.adapter)
+    return 0
+
+
+def _check_adapter(args: argparse.Namespace) -> None:
+    """An --adapter must be an adapter folder (or a tagger folder with --approach tagger)."""
     if args.adapter is not None and args.approach == "tagger":
         from benchmark.tagger.backbone import read_tagger_facts
 
         read_tagger_facts(args.adapter)
     elif args.adapter is not None and not (args.adapter / "adapter_config.json").is_file():
         raise UserError(f"{args.adapter}: not an adapter folder (no adapter_config.json)")
-    _run_one(args, args.task, systems=systems, adapter=args.adapter)
-    return 0
 
 
 def preflight(args: argparse.Namespace, tasks: list[str]) -> None:

@@ -121,3 +121,39 @@ def test_killed_run_resumes_without_regenerating(tiny_path: Path, sample_dir: Pa
     (run_dir,) = [p for p in runs.iterdir() if p.name.startswith("name-calling__")]
     results = load_results(run_dir / "results.json")
     assert len(after) == 2 * results.data.n_windows
+
+
+def test_run_with_a_given_adapter_compares_base_with_it_without_training(
+    tiny_path: Path, sample_dir: Path, tmp_path: Path
+) -> None:
+    """`bench run --adapter DIR`: base vs that adapter, paired, with no training of its own."""
+    adapter_run = tmp_path / "first"
+    assert main(run_args(tiny_path, adapter_run, sample_dir)) == 0
+    (trained,) = adapter_run.glob("name-calling__*/train/adapter")
+    runs = tmp_path / "runs"
+    assert main([*run_args(tiny_path, runs, sample_dir), "--adapter", str(trained)]) == 0
+    (run_dir,) = runs.glob("name-calling__*")
+    assert not (run_dir / "train").exists()
+    results = load_results(run_dir)
+    assert results.kind == "run" and set(results.systems) == {"base", "adapted"}
+    assert results.comparison("si_f1") is not None
+    assert results.adapter is not None  # recorded relative to the run folder
+    assert (run_dir / results.adapter.path).resolve() == trained.resolve()
+    first = load_results(next(adapter_run.glob("name-calling__*")))
+    assert results.adapter.hash == first.adapter.hash  # type: ignore[union-attr]
+    assert results.systems["adapted"].metrics["si_f1"] == first.systems["adapted"].metrics["si_f1"]
+
+
+def test_one_adapter_for_every_technique_is_refused(tiny_path: Path, tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "benchmark.cli", "run", "--task", "all", "--model", str(tiny_path),
+         "--adapter", str(tmp_path), "--runs-dir", str(tmp_path / "runs")],
+        capture_output=True, text=True, cwd=REPO, check=False,
+    )  # fmt: skip
+    assert done.returncode == 2
+    assert (
+        done.stderr.strip()
+        .splitlines()[-1]
+        .endswith("--adapter belongs to one task; --task all trains one adapter per technique")
+    )
+    assert not (tmp_path / "runs").exists()
