@@ -12,13 +12,20 @@ from collections import defaultdict
 from pathlib import Path
 
 from core.errors import DataError
-from core.labels import LabelKind, LabelRow, read_label_file, read_utf8
+from core.labels import (
+    TASK_NAMES,
+    LabelKind,
+    LabelRow,
+    label_file_name,
+    read_article_text,
+    read_label_file,
+    read_label_folder,
+)
 from core.types import Article, Span, SplitData
 
 SPLITS: tuple[str, ...] = ("train", "dev", "test")
 GOLD_SPLITS: frozenset[str] = frozenset({"train", "dev"})
 _ARTICLE_FILE = re.compile(r"article([0-9]+)\.txt")
-_TASK_NAMES: dict[str, str] = {"si": "task-si", "flc": "task-flc-tc"}
 
 
 def articles_dir(data_dir: Path, split: str) -> Path:
@@ -28,12 +35,12 @@ def articles_dir(data_dir: Path, split: str) -> Path:
 
 def labels_folder(data_dir: Path, split: str, kind: LabelKind) -> Path:
     """The per-article label folder of a split, e.g. `train-labels-task-flc-tc/`."""
-    return data_dir / f"{split}-labels-{_TASK_NAMES[kind]}"
+    return data_dir / f"{split}-labels-{TASK_NAMES[kind]}"
 
 
 def labels_file(data_dir: Path, split: str, kind: LabelKind) -> Path:
     """The concatenated label file of a split, e.g. `train-task-flc-tc.labels`."""
-    return data_dir / f"{split}-{_TASK_NAMES[kind]}.labels"
+    return data_dir / f"{split}-{TASK_NAMES[kind]}.labels"
 
 
 def load_articles(data_dir: Path, split: str) -> dict[str, Article]:
@@ -48,7 +55,7 @@ def load_articles(data_dir: Path, split: str) -> dict[str, Article]:
             found.append((int(match.group(1)), match.group(1), path))
     articles: dict[str, Article] = {}
     for _, article_id, path in sorted(found):
-        articles[article_id] = Article(article_id, read_utf8(path))
+        articles[article_id] = Article(article_id, read_article_text(path))
     return articles
 
 
@@ -91,24 +98,13 @@ def spans_by_article(rows: list[LabelRow], articles: dict[str, Article]) -> dict
 
 
 def _read_label_folder(folder: Path, kind: LabelKind, articles: dict[str, Article]) -> list[LabelRow]:
-    """Rows of every `article<ID>.<task>.labels` file in a folder, each row checked against its file's id."""
-    pattern = re.compile(rf"article([0-9]+)\.{_TASK_NAMES[kind]}\.labels")
+    """Rows of every `article<ID>.<task>.labels` file in a folder (the strict reader of `core.labels`)."""
     rows: list[LabelRow] = []
-    for path in sorted(folder.iterdir()):
-        match = pattern.fullmatch(path.name)
-        if match is None or not path.is_file():
-            continue
-        file_id = match.group(1)
+    for file_id, file_rows in read_label_folder(folder, kind).items():
         if file_id not in articles:
+            path = folder / label_file_name(file_id, kind)
             raise DataError(path, None, f"labels for article {file_id}, which has no article<ID>.txt")
-        for row in read_label_file(path, kind):
-            if row.article_id != file_id:
-                raise DataError(
-                    path,
-                    row.line,
-                    f"row is for article {row.article_id} but the file is for article {file_id}",
-                )
-            rows.append(row)
+        rows.extend(file_rows)
     return rows
 
 
