@@ -80,11 +80,25 @@ def load_model(
         model=model,
         tokenizer=tokenizer,
         model_id=model_id,
-        revision=revision or getattr(config, "_commit_hash", None),
+        revision=model_revision(source, revision or getattr(config, "_commit_hash", None)),
         quantization=quantization,
         device=device_type,
         dtype=str(dtype).removeprefix("torch."),
     )
+
+
+def model_revision(source: str, revision: str | None) -> str | None:
+    """The hub revision, else for a local folder the content fingerprint of its files (`sha256:...`).
+
+    A folder has no revision; without the fingerprint new weights in the same folder would be taken
+    for the old model by the completion cache and the run records.
+    """
+    if revision is not None:
+        return revision
+    from benchmark.model_fingerprint import local_model_fingerprint
+
+    fingerprint = local_model_fingerprint(source)
+    return f"sha256:{fingerprint}" if fingerprint is not None else None
 
 
 def load_tokenizer(source: str, *, revision: str | None = None, trust_remote_code: bool = False) -> Any:

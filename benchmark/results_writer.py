@@ -58,6 +58,8 @@ def run_manifest(context: RunContext, adapter: AdapterInfo | None) -> dict[str, 
     identity = dict(context.spec.identity())
     identity["data_hash"] = context.data_hash
     identity["adapter_hash"] = adapter.hash if adapter is not None else None
+    if context.model_revision is not None:  # a hub revision, or a local folder's content hash
+        identity["model_revision"] = context.model_revision
     return {
         "identity": identity,
         "base_model": dict(context.base_model) if context.base_model else None,

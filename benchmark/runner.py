@@ -72,7 +72,10 @@ def run_benchmark(
     started = time.perf_counter()
     task = get_task(spec.task)
     data = prepare_data(spec, report)
-    run_dir = run_dir or spec.runs_dir / run_id(spec, data.data_hash)
+    if run_dir is None:
+        from benchmark.model_fingerprint import local_model_fingerprint
+
+        run_dir = spec.runs_dir / run_id(spec, data.data_hash, local_model_fingerprint(spec.model))
     from benchmark.run_lock import run_folder_lock
     from benchmark.run_log import library_output_to_log
 
@@ -200,6 +203,7 @@ def train_or_reuse_adapter(
     verbose: bool = False,
 ) -> Path:
     """Train the task's adapter into the run folder, unless a finished one with this recipe exists."""
+    from benchmark.model_fingerprint import local_model_fingerprint
     from benchmark.models import load_tokenizer
     from benchmark.train import train_adapter
     from benchmark.train_display import training_display
@@ -219,6 +223,7 @@ def train_or_reuse_adapter(
         {
             "task": task.name,
             "model": spec.model,
+            "model_files": local_model_fingerprint(model_path),
             "quantization": spec.quantization,
             "train": spec.train.config_hash(),
             "examples": [(e.prompt, e.completion) for e in train_examples],
@@ -290,10 +295,16 @@ def model_key(loaded: Any, adapter_digest: str | None) -> str:
     return stable_hash([loaded.model_id, loaded.revision, loaded.quantization, adapter_digest])
 
 
-def run_id(spec: RunSpec, data_hash: str) -> str:
-    """Readable, deterministic folder name: task, model, variant and a hash of the rest."""
+def run_id(spec: RunSpec, data_hash: str, model_fingerprint: str | None = None) -> str:
+    """Readable, deterministic folder name: task, model, variant and a hash of the rest.
+
+    `model_fingerprint` (a local model folder's content hash) makes new weights a new run.
+    """
     model = Path(spec.model).name.replace("/", "-") or "model"
-    digest = stable_hash([spec.identity(), data_hash])[:10]
+    parts: list[Any] = [spec.identity(), data_hash]
+    if model_fingerprint is not None:  # absent for names and hub ids, so their run ids stay valid
+        parts.append(model_fingerprint)
+    digest = stable_hash(parts)[:10]
     return f"{spec.task}__{model}__{spec.variant}__{digest}"
 
 
