@@ -41,9 +41,14 @@ def metric_bars(results: RunResults, path: Path) -> Path:
     positions = np.arange(len(metrics))
     for i, system in enumerate(systems):
         scores = [results.systems[system].metrics.get(m) for m in metrics]
-        values = [np.nan if s is None else s.value for s in scores]
-        lower = [np.nan if s is None or s.ci is None else max(s.value - s.ci[0], 0.0) for s in scores]
-        upper = [np.nan if s is None or s.ci is None else max(s.ci[1] - s.value, 0.0) for s in scores]
+        values = [np.nan if s is None or s.value is None else s.value for s in scores]
+        intervals = [None if s is None or s.value is None else s.ci for s in scores]
+        lower = [
+            np.nan if ci is None else max(v - ci[0], 0.0) for v, ci in zip(values, intervals, strict=True)
+        ]
+        upper = [
+            np.nan if ci is None else max(ci[1] - v, 0.0) for v, ci in zip(values, intervals, strict=True)
+        ]
         axes.bar(
             positions + (i - (len(systems) - 1) / 2) * width,
             values,

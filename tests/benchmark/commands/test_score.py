@@ -326,3 +326,16 @@ def test_score_an_offset_of_5000_digits_is_one_line(corpus: Path, capsys: pytest
     assert main(["score", "--task", "flc", "--pred", str(pred), "--gold", str(gold)]) == 2
     err = capsys.readouterr().err.strip()
     assert err.count("\n") == 0 and "p.txt:1: end offset has 5000 digits" in err
+
+
+def test_score_keeps_the_official_f1_of_1_on_no_gold_and_no_predictions(
+    corpus: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`bench score` emulates the official scorer, so nothing vs nothing stays F1 1.0 (with a note)."""
+    folder = corpus / "dev-labels-task-flc-tc"
+    (folder / "article1.task-flc-tc.labels").write_text("", encoding="utf-8")
+    pred = write(corpus / "p.txt", [])
+    result = bench_json(capsys, "--task", "si", "--pred", str(pred), "--gold", str(folder))
+    assert (result["f1"], result["n_pred"], result["n_gold"]) == (1.0, 0, 0)
+    assert main(["score", "--task", "si", "--pred", str(pred), "--gold", str(folder)]) == 0
+    assert "official scorer's convention" in capsys.readouterr().err
