@@ -13,12 +13,12 @@ import logging
 import resource
 import sys
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping, Sequence, Sized
 from dataclasses import dataclass, fields
 from datetime import datetime, timezone
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from benchmark.checkpoints import last_complete_checkpoint
 from benchmark.quant import Quantization
@@ -115,6 +115,7 @@ def train_adapter(
             gradient_checkpointing_kwargs=checkpoint_kwargs,
         )
 
+    check_target_modules(model, config.target_modules, model_id)
     train_data = Dataset.from_list([_as_row(example, tokenizer.eos_token) for example in examples])
     eval_rows = [_as_row(example, tokenizer.eos_token) for example in eval_examples]
     eval_data = Dataset.from_list(eval_rows) if eval_rows else None
@@ -156,6 +157,12 @@ def train_adapter(
         peft_config=lora,
         callbacks=trainer_callbacks,
     )
+    if len(cast(Sized, trainer.train_dataset)) == 0:  # trl drops rows whose answer the length limit cuts away
+        shortest = min(len(tokenizer(row["prompt"] + row["completion"])["input_ids"]) for row in train_data)
+        raise UserError(
+            f"max_seq_length {config.max_seq_length}: no training window fits with its answer "
+            f"(the shortest needs {shortest} tokens); raise --max-seq-length"
+        )
     if not progress:
         from transformers.trainer_callback import PrinterCallback
 
@@ -290,6 +297,27 @@ def package_versions() -> dict[str, str | None]:
 def _as_row(example: TrainExample, eos_token: str) -> dict[str, str]:
     """A prompt/completion row whose completion ends with the eos, so the model learns to stop."""
     return {"prompt": example.prompt, "completion": example.completion + eos_token}
+
+
+def check_target_modules(model: Any, modules: str | Sequence[str], model_id: str) -> None:
+    """UserError naming the first LoRA target the model has no module for (before any training).
+
+    peft matches a name against the end of each module's dotted path; `all-linear` always matches.
+    """
+    if isinstance(modules, str):
+        return
+    names = {name.rsplit(".", 1)[-1] for name, _ in model.named_modules()} | {
+        name for name, _ in model.named_modules()
+    }
+    for module in modules:
+        if module not in names:
+            linear = sorted(
+                {n.rsplit(".", 1)[-1] for n, m in model.named_modules() if type(m).__name__ == "Linear"}
+            )
+            raise UserError(
+                f"target_modules: {model_id} has no module named {module!r}; its linear layers: "
+                f"{', '.join(linear) or 'none'}"
+            )
 
 
 def _target_modules(config: TrainConfig) -> str | list[str]:

@@ -15,7 +15,8 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from benchmark.commands._options import non_negative_int
+from benchmark import limits
+from benchmark.commands._options import in_range
 
 
 def register(subparsers: Any) -> None:
@@ -32,8 +33,10 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--system", default="adapted", help="system of each run to compare (default: adapted)"
     )
-    parser.add_argument("--iterations", type=non_negative_int, default=1000, help="bootstrap iterations")
-    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--iterations", type=in_range(limits.ITERATIONS), default=1000, help="bootstrap iterations"
+    )
+    parser.add_argument("--seed", type=in_range(limits.SEED), default=0)
     parser.add_argument("--out", type=Path, help="output folder (default: RUNS_DIR/approaches)")
     parser.set_defaults(handler=run)
 
