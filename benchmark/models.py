@@ -128,9 +128,10 @@ def use_left_padding(tokenizer: Any) -> Any:
 
 def load_adapter(loaded: LoadedModel, adapter_dir: Path) -> Any:
     """The base model of `loaded` wrapped with the LoRA adapter saved in `adapter_dir` (inference)."""
+    from benchmark.adapter_check import verify_adapter
+
     adapter_dir = Path(adapter_dir)
-    if not (adapter_dir / "adapter_config.json").is_file():
-        raise UserError(f"{adapter_dir}: not an adapter folder (no adapter_config.json)")
+    verify_adapter(adapter_dir)
     from peft import PeftModel
 
     model = PeftModel.from_pretrained(loaded.model, str(adapter_dir), is_trainable=False)

@@ -232,9 +232,20 @@ def train_or_reuse_adapter(
     output_dir = run_dir / "train"
     manifest_path = output_dir / "manifest.json"
     if manifest_path.is_file() and _manifest_recipe(manifest_path) == recipe:
-        report(f"reusing the adapter in {output_dir / 'adapter'} (same recipe)")
-        return output_dir / "adapter"
-    report(f"training a {spec.quantization} LoRA adapter for {task.name} on {len(train_examples)} windows")
+        from benchmark.adapter_check import AdapterError, verify_adapter
+
+        try:
+            verify_adapter(output_dir / "adapter")
+        except AdapterError as error:
+            report(f"not reusing the adapter: {error}; training it again")
+            manifest_path.unlink()
+        else:
+            report(f"reusing the adapter in {output_dir / 'adapter'} (same recipe)")
+            return output_dir / "adapter"
+    from benchmark.quant import adapter_description
+
+    kind = adapter_description(spec.quantization)
+    report(f"training {kind} for {task.name} on {len(train_examples)} windows")
     train_adapter(
         train_examples,
         eval_examples,

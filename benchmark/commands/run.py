@@ -9,7 +9,6 @@ from typing import Any
 from benchmark import limits
 from benchmark.commands._options import in_range
 from benchmark.commands.train import add_model_flags, add_train_flags, train_config_from_args
-from core.errors import UserError
 from core.techniques import SLUGS
 
 
@@ -105,8 +104,10 @@ def eval_command(args: argparse.Namespace) -> int:
         from benchmark.tagger.backbone import read_tagger_facts
 
         read_tagger_facts(args.adapter)
-    elif args.adapter is not None and not (args.adapter / "adapter_config.json").is_file():
-        raise UserError(f"{args.adapter}: not an adapter folder (no adapter_config.json)")
+    elif args.adapter is not None:
+        from benchmark.adapter_check import verify_adapter
+
+        verify_adapter(args.adapter)
     _run_one(args, args.task, systems=systems, adapter=args.adapter)
     return 0
 

@@ -181,7 +181,9 @@ def run(args: argparse.Namespace) -> int:
         task.name, source.path, args.window_chars, variant, tokenizer=tokenizer
     )
     output = args.output or Path("runs") / f"train-{task.name}"
-    print(f"training a {quantization} LoRA adapter for {task.name} on {len(train)} windows -> {output}")
+    from benchmark.quant import adapter_description
+
+    print(f"training {adapter_description(quantization)} for {task.name} on {len(train)} windows -> {output}")
     from benchmark.run_lock import run_folder_lock
     from benchmark.run_log import library_output_to_log
     from benchmark.train import train_adapter

@@ -140,3 +140,37 @@ def test_option_validators() -> None:
     for validator, text in ((positive_int, "0"), (non_negative_int, "-1"), (positive_float, "nan")):
         with pytest.raises(Exception, match="expected a"):
             validator(text)
+
+
+@pytest.mark.parametrize("damage", ["truncated", "empty", "missing", "broken-config"])
+def test_damaged_adapter_for_eval_is_one_line_exit_2(tmp_path: Path, damage: str) -> None:
+    """`bench eval --adapter DIR` verifies the adapter first (issue 22, case 5)."""
+    import json
+
+    import numpy as np
+    from safetensors.numpy import save_file
+
+    adapter = tmp_path / "adapter"
+    adapter.mkdir()
+    (adapter / "adapter_config.json").write_text(json.dumps({"peft_type": "LORA"}), encoding="utf-8")
+    weights = adapter / "adapter_model.safetensors"
+    save_file({"w": np.zeros((8, 8), dtype=np.float32)}, str(weights))
+    if damage == "truncated":
+        weights.write_bytes(weights.read_bytes()[:-7])
+    elif damage == "empty":
+        weights.write_bytes(b"")
+    elif damage == "missing":
+        weights.unlink()
+    else:
+        (adapter / "adapter_config.json").write_text('{"peft_type": ', encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k != "PTC_DATA_DIR"}
+    env.update(PYTHONPATH=str(REPO), HF_HUB_OFFLINE="1")
+    argv = ["eval", "--task", "name-calling", "--model", "tiny", "--adapter", str(adapter)]
+    done = subprocess.run(
+        [sys.executable, "-m", "benchmark.cli", *argv], cwd=tmp_path, env=env, capture_output=True, text=True
+    )
+    lines = [line for line in done.stderr.splitlines() if not line.startswith("note: ")]
+    assert done.returncode == 2, done.stderr
+    assert len(lines) == 1 and lines[0].startswith("bench eval: error: ") and str(adapter) in lines[0]
+    assert "Traceback" not in done.stderr
+    assert not (tmp_path / "runs").exists()
