@@ -1,4 +1,4 @@
-"""`bench run` never reuses a damaged adapter: it is verified, and retrained when it fails (issue 22, case 5)."""
+"""`bench run` never reuses a damaged adapter: verified first, retrained when it fails (issue 22, case 5)."""
 
 from __future__ import annotations
 
