@@ -25,6 +25,7 @@ from benchmark.quant import Quantization
 from benchmark.train_config import TrainConfig
 from core.errors import UserError
 from core.hashing import new_digest
+from core.safe_write import atomic_write_text
 
 MANIFEST_NAME = "manifest.json"
 VERSIONED_PACKAGES = ("torch", "transformers", "peft", "trl", "bitsandbytes", "accelerate", "datasets")
@@ -211,7 +212,7 @@ def train_adapter(
     }
     manifest_path = output_dir / MANIFEST_NAME
     if trainer.is_world_process_zero():
-        manifest_path.write_text(json.dumps(manifest, indent=2, default=str) + "\n", encoding="utf-8")
+        atomic_write_text(manifest_path, json.dumps(manifest, indent=2, default=str) + "\n")
     return TrainResult(
         adapter_dir=adapter_dir,
         manifest_path=manifest_path,
