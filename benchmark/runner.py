@@ -78,6 +78,9 @@ def run_benchmark(
         run_dir = spec.runs_dir / run_id(spec, data.data_hash, local_model_fingerprint(spec.model))
     from benchmark.run_lock import run_folder_lock
     from benchmark.run_log import library_output_to_log
+    from core.safe_write import output_folder
+
+    output_folder(run_dir)  # a read-only or unusable --runs-dir: one line naming it, before any work
 
     if not is_main_process():  # rank 0 holds the lock and writes run.log for the whole launch
         return _run_in_folder(spec, task, data, run_dir, report, started, verbose)

@@ -14,6 +14,7 @@ import pandas as pd
 from rich.markup import escape
 from rich.table import Table
 
+from core.safe_write import atomic_open, output_folder
 from reports.formatting import best_cells, display_frame, numeric_alignment
 
 MARKDOWN_ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "*": "\\*", "`": "\\`", "|": "\\|"}
@@ -77,8 +78,9 @@ def csv_frame(df: pd.DataFrame) -> pd.DataFrame:
 
 def write_csv(df: pd.DataFrame, path: Path) -> Path:
     """Write the table as CSV (UTF-8, header row, index as the first column)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    csv_frame(df).to_csv(path, index=False, lineterminator="\n")
+    output_folder(path.parent)
+    with atomic_open(path) as handle:
+        csv_frame(df).to_csv(handle, index=False, lineterminator="\n")
     return path
 
 

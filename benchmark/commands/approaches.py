@@ -59,10 +59,14 @@ def run(args: argparse.Namespace) -> int:
     metric = resolve_metric(args.metric, {m for r in runs for s in r.systems.values() for m in s.metrics})
     rows = [row for generate, tagger in pairs for row in compare_pair(generate, tagger, args, metric)]
     frame = approaches_frame(rows, metric)
-    out = args.out or args.runs_dir / "approaches"
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "approaches.md").write_text(to_markdown(frame) + "\n", encoding="utf-8")
-    (out / "approaches.json").write_text(json.dumps(rows, indent=2) + "\n", encoding="utf-8")
+    from core.safe_write import atomic_write_text, output_folder
+
+    if args.out is not None:
+        out = output_folder(args.out)
+    else:
+        out = output_folder(args.runs_dir / "approaches", within=args.runs_dir)
+    atomic_write_text(out / "approaches.md", to_markdown(frame) + "\n")
+    atomic_write_text(out / "approaches.json", json.dumps(rows, indent=2) + "\n")
     console = wide_console()
     console.print(
         to_console_table(frame, title=f"{metric}: tagger - generate ({args.system}), paired by article")
