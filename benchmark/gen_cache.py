@@ -57,6 +57,9 @@ class CacheEntry:
         """Validate a decoded JSON line; ValueError when it is not a cache entry."""
         if not isinstance(record, dict):
             raise ValueError("not a JSON object")
+        for name in ("key", "prompt_hash", "text"):  # never coerced: a number as text is a corrupt entry
+            if not isinstance(record.get(name), str):
+                raise ValueError(f"field {name!r} is not a string")
         try:
             entry = CacheEntry(
                 key=str(record["key"]),

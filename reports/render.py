@@ -72,8 +72,25 @@ def to_html_table(df: pd.DataFrame, caption: str | None = None) -> str:
 
 
 def csv_frame(df: pd.DataFrame) -> pd.DataFrame:
-    """Exactly what the CSV file holds: the displayed cells, missing values empty."""
-    return display_frame(df, missing="")
+    """Exactly what the CSV file holds: the displayed cells, missing values empty, formulas defused."""
+    return display_frame(df, missing="").map(neutralise_formula)
+
+
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_formula(cell: object) -> object:
+    """A text cell a spreadsheet would run as a formula (`=`, `+`, `-`, `@` ...) gets a leading `'`.
+
+    Numbers ("-0.050") stay numbers; only text that is not one is prefixed.
+    """
+    if not isinstance(cell, str) or not cell.startswith(_FORMULA_STARTS):
+        return cell
+    try:
+        float(cell)
+    except ValueError:
+        return "'" + cell
+    return cell
 
 
 def write_csv(df: pd.DataFrame, path: Path) -> Path:

@@ -8,7 +8,7 @@ when present, else from the concatenated label file; the FLC/TC labels are the g
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 
 from core.errors import DataError
@@ -73,6 +73,36 @@ def read_gold_rows(
     for row in rows:
         _check_row_fits(row, articles, split)
     return rows
+
+
+def check_concatenated_labels(
+    data_dir: Path, split: str, kind: LabelKind, articles: dict[str, Article]
+) -> None:
+    """When a split has both label layouts, the concatenated file must be valid and hold the folder's rows.
+
+    The loader reads the folder and ignores the file; `bench data check` checks both, so a corrupted
+    concatenated file never passes (DataError naming its first row the folder does not have).
+    """
+    folder, file = labels_folder(data_dir, split, kind), labels_file(data_dir, split, kind)
+    if not (folder.is_dir() and file.is_file()):
+        return
+    file_rows = read_label_file(file, kind)
+    for row in file_rows:
+        _check_row_fits(row, articles, split)
+    remaining = Counter(
+        (row.article_id, row.technique, row.start, row.end)
+        for row in _read_label_folder(folder, kind, articles)
+    )
+    for row in file_rows:
+        key = (row.article_id, row.technique, row.start, row.end)
+        if remaining[key] <= 0:
+            raise DataError(file, row.line, f"row not in {folder.name}/ (the two label layouts differ)")
+        remaining[key] -= 1
+    missing = sum(remaining.values())
+    if missing:
+        raise DataError(
+            file, None, f"{missing} row(s) of {folder.name}/ are missing here (the layouts differ)"
+        )
 
 
 def load_split(data_dir: Path, split: str) -> SplitData:

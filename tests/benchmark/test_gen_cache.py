@@ -168,3 +168,18 @@ def test_a_full_disk_during_an_append_is_one_error_and_no_torn_line(
         cache.append([new_entry("k2", "p2", "two", "eos", 3, 1)])
     monkeypatch.undo()
     assert path.read_bytes() == before
+
+
+def test_an_entry_whose_text_is_not_a_string_is_a_corrupt_line(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Issue 22, case 11: a number as text is skipped with a warning, never coerced with str()."""
+    from benchmark.gen_cache import CompletionCache
+
+    path = tmp_path / "completions.jsonl"
+    entry = {"key": "k", "prompt_hash": "p", "text": 12, "stopped": "eos", "n_prompt_tokens": 1,
+             "n_new_tokens": 1, "created": 0.0}  # fmt: skip
+    path.write_text(json.dumps(entry) + "\n", encoding="utf-8")
+    with caplog.at_level(logging.WARNING):
+        cache = CompletionCache(path)
+    assert len(cache) == 0 and "field 'text' is not a string" in caplog.text
