@@ -23,6 +23,7 @@ from typing import Any, cast
 from benchmark.checkpoints import last_complete_checkpoint
 from benchmark.quant import Quantization
 from benchmark.train_config import TrainConfig
+from benchmark.train_loss import whole_run_loss
 from core.errors import UserError
 from core.hashing import new_digest
 from core.safe_write import atomic_write_text
@@ -176,6 +177,10 @@ def train_adapter(
     # --- train ---------------------------------------------------------------------------------
     last = last_complete_checkpoint(checkpoints, _report) if resume else None
     outcome = trainer.train(resume_from_checkpoint=last)
+    first_step = int(getattr(trainer, "_initial_global_step", 0)) if last else 0  # where it resumed
+    train_loss = whole_run_loss(
+        trainer.state.log_history, first_step, trainer.state.global_step, outcome.training_loss
+    )
     eval_loss = trainer.evaluate()["eval_loss"] if evaluating else None
 
     # --- save ----------------------------------------------------------------------------------
@@ -199,7 +204,7 @@ def train_adapter(
         },
         "hyperparameters": config.to_dict(),
         "config_hash": config.config_hash(),
-        "train_loss": outcome.training_loss,
+        "train_loss": train_loss,  # over the whole run (benchmark.train_loss)
         "eval_loss": eval_loss,
         "global_step": trainer.state.global_step,
         "epochs_run": trainer.state.epoch,
@@ -216,7 +221,7 @@ def train_adapter(
     return TrainResult(
         adapter_dir=adapter_dir,
         manifest_path=manifest_path,
-        train_loss=outcome.training_loss,
+        train_loss=train_loss,
         eval_loss=eval_loss,
         global_step=trainer.state.global_step,
         resumed_from=last,
