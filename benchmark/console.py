@@ -74,10 +74,20 @@ def print_run_summary(run_dir: Path) -> None:
 
 def verdict(results: RunResults, metric: str = "si_f1", alpha: float = 0.05) -> str | None:
     """One sentence on what the table means: who wins on `metric`, by how much, and how sure."""
+    name = metric.replace("_", " ").upper()
+    undefined = [
+        system
+        for system, scores in sorted(results.systems.items())
+        if metric in scores.metrics and scores.metrics[metric].value is None
+    ]
+    if undefined:
+        return (
+            f"{name} is undefined for {' and '.join(undefined)}: these articles have no {results.task} "
+            "gold span and nothing was predicted, so there is nothing to score (shown as –, never ranked)"
+        )
     comparison = results.comparison(metric)
     if comparison is None:
         return None
-    name = metric.replace("_", " ").upper()
     low, high = comparison.ci
     evidence = f"95% CI {low:+.2f}..{high:+.2f}, p = {comparison.p_value:.3f}"
     if comparison.p_value < alpha and comparison.difference != 0:

@@ -10,6 +10,7 @@ shards into the main file, so no two processes ever append to one file.
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import json
 import logging
@@ -21,6 +22,7 @@ from pathlib import Path
 
 from benchmark.stopping import StopReason
 from core.hashing import sha256_text
+from core.safe_write import WriteError, describe
 
 logger = logging.getLogger(__name__)
 
@@ -55,6 +57,9 @@ class CacheEntry:
         """Validate a decoded JSON line; ValueError when it is not a cache entry."""
         if not isinstance(record, dict):
             raise ValueError("not a JSON object")
+        for name in ("key", "prompt_hash", "text"):  # never coerced: a number as text is a corrupt entry
+            if not isinstance(record.get(name), str):
+                raise ValueError(f"field {name!r} is not a string")
         try:
             entry = CacheEntry(
                 key=str(record["key"]),
@@ -152,17 +157,26 @@ def _append_lines(path: Path, entries: list[CacheEntry]) -> None:
     """
     if not entries:
         return
-    path.parent.mkdir(parents=True, exist_ok=True)
     data = "".join(json.dumps(asdict(entry), ensure_ascii=False) + "\n" for entry in entries).encode("utf-8")
-    descriptor = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    except OSError as error:
+        raise WriteError(f"cannot write the completion cache {path}: {describe(error)}") from None
     try:
         fcntl.flock(descriptor, fcntl.LOCK_EX)
         if _ends_without_newline(path):
             data = b"\n" + data  # never glue a new entry onto a torn last line
-        view = memoryview(data)
-        while view:
-            view = view[os.write(descriptor, view) :]
-        os.fsync(descriptor)
+        size = os.fstat(descriptor).st_size
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(descriptor, view) :]
+            os.fsync(descriptor)
+        except OSError as error:  # a full disk: take back the part written, so no line is torn
+            with contextlib.suppress(OSError):
+                os.ftruncate(descriptor, size)
+            raise WriteError(f"cannot write the completion cache {path}: {describe(error)}") from None
     finally:
         os.close(descriptor)  # closing releases the lock
 

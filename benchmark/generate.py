@@ -264,7 +264,18 @@ def _left_padding(tokenizer: Any) -> Iterator[None]:
 
 @contextmanager
 def _progress_bar(total: int, n_cached: int, *, enabled: bool) -> Iterator[Any]:
-    """A rich progress bar (windows/s over generated items, cached count); yields `advance(n)`."""
+    """A rich progress bar (windows/s over generated items, cached count); yields `advance(n)`.
+
+    When stderr is not a terminal, plain lines instead (every 30 s or 10%; `benchmark.plain_progress`).
+    """
+    import sys
+
+    from benchmark.plain_progress import is_terminal
+
+    if enabled and not is_terminal(sys.stderr):
+        with _plain_lines(total, n_cached) as advance:
+            yield advance
+        return
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -288,3 +299,28 @@ def _progress_bar(total: int, n_cached: int, *, enabled: bool) -> Iterator[Any]:
             bar.update(task, advance=count, rate=f"{rate:.2f}")
 
         yield advance
+
+
+@contextmanager
+def _plain_lines(total: int, n_cached: int) -> Iterator[Any]:
+    """'generating: 24/80 windows (30%) · 0.52 windows/s · 8 cached · 1 min 40 s left' now and then."""
+    from benchmark.plain_progress import PlainProgress, time_left
+
+    def line(done: int, total: int, elapsed: float) -> str:
+        generated = done - n_cached
+        rate = generated / elapsed if elapsed > 0 else 0.0
+        left = time_left(done, total, elapsed, n_cached)
+        return (
+            f"generating: {done}/{total} windows ({done / max(total, 1):.0%}) · {rate:.2f} windows/s · "
+            f"{n_cached} cached · {left} left"
+        )
+
+    progress = PlainProgress(total, line)
+    done = n_cached
+
+    def advance(count: int) -> None:
+        nonlocal done
+        done += count
+        progress.update(done)
+
+    yield advance

@@ -89,12 +89,26 @@ def load_model(
         model=model,
         tokenizer=tokenizer,
         model_id=model_id,
-        revision=revision or getattr(config, "_commit_hash", None),
+        revision=model_revision(source, revision or getattr(config, "_commit_hash", None)),
         quantization=quantization,
         device=device_type,
         dtype=str(dtype).removeprefix("torch."),
         precision=numerics,
     )
+
+
+def model_revision(source: str, revision: str | None) -> str | None:
+    """The hub revision, else for a local folder the content fingerprint of its files (`sha256:...`).
+
+    A folder has no revision; without the fingerprint new weights in the same folder would be taken
+    for the old model by the completion cache and the run records.
+    """
+    if revision is not None:
+        return revision
+    from benchmark.model_fingerprint import local_model_fingerprint
+
+    fingerprint = local_model_fingerprint(source)
+    return f"sha256:{fingerprint}" if fingerprint is not None else None
 
 
 def load_tokenizer(source: str, *, revision: str | None = None, trust_remote_code: bool = False) -> Any:
@@ -124,9 +138,10 @@ def use_left_padding(tokenizer: Any) -> Any:
 
 def load_adapter(loaded: LoadedModel, adapter_dir: Path) -> Any:
     """The base model of `loaded` wrapped with the LoRA adapter saved in `adapter_dir` (inference)."""
+    from benchmark.adapter_check import verify_adapter
+
     adapter_dir = Path(adapter_dir)
-    if not (adapter_dir / "adapter_config.json").is_file():
-        raise UserError(f"{adapter_dir}: not an adapter folder (no adapter_config.json)")
+    verify_adapter(adapter_dir)
     from peft import PeftModel
 
     model = PeftModel.from_pretrained(loaded.model, str(adapter_dir), is_trainable=False)

@@ -15,5 +15,10 @@ def cache_dir() -> Path:
         from platformdirs import user_cache_dir
 
         path = Path(user_cache_dir("ptc-bench", appauthor=False))
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    from core.safe_write import WriteError, output_folder
+
+    try:
+        return output_folder(path)
+    except WriteError as error:
+        where = "PTC_BENCH_CACHE" if configured else "the cache folder"
+        raise WriteError(f"{where} is unusable: {error}") from None

@@ -64,3 +64,12 @@ def disable_cpu_weight_repacking(model: Any) -> int:
             module.support_avx512bf16_for_cpu = False
             changed += 1
     return changed
+
+
+def adapter_description(quantization: str) -> str:
+    """How status lines name the adapter a quantisation trains: 'a 4-bit QLoRA adapter', ..."""
+    return {
+        "4bit": "a 4-bit QLoRA adapter",
+        "8bit": "an 8-bit LoRA adapter",
+        "none": "a LoRA adapter (full precision)",
+    }.get(quantization, f"a LoRA adapter ({quantization})")

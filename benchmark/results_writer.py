@@ -15,6 +15,7 @@ from typing import Any
 from benchmark.evaluate import SystemOutcome
 from benchmark.scoring import RunContext
 from core.records import AdapterInfo, RunResults
+from core.safe_write import StagedFiles, output_folder
 
 
 def write_run_folder(
@@ -23,11 +24,22 @@ def write_run_folder(
     manifest: Mapping[str, Any],
     outcomes: Mapping[str, SystemOutcome],
 ) -> None:
-    """Write manifest.json, results.json, samples.jsonl and the official-format prediction files."""
-    _write_json(context.run_dir / "manifest.json", manifest)
-    _write_json(context.run_dir / "results.json", record.to_json())
-    _write_samples(context.run_dir / "samples.jsonl", outcomes)
-    _write_predictions(context.run_dir / "predictions", outcomes)
+    """Write manifest.json, results.json, samples.jsonl and the official-format prediction files.
+
+    All of them are written to temporaries first and renamed in only when every one was written,
+    so a full disk leaves the folder as it was (never a new results.json beside old samples), and
+    no file or folder is written through a symbolic link that leads out of the run folder.
+    """
+    run_dir = output_folder(context.run_dir)
+    predictions = output_folder(run_dir / "predictions", within=run_dir)
+    with StagedFiles() as staged:
+        staged.write_text(run_dir / "manifest.json", _json(manifest))
+        staged.write_text(run_dir / "results.json", _json(record.to_json()))
+        with staged.open(run_dir / "samples.jsonl") as handle:
+            for outcome in outcomes.values():
+                for sample in outcome.records:
+                    handle.write(json.dumps(sample.to_json(), ensure_ascii=False) + "\n")
+        _stage_predictions(staged, predictions, outcomes)
 
 
 def adapter_info(context: RunContext) -> AdapterInfo | None:
@@ -58,6 +70,8 @@ def run_manifest(context: RunContext, adapter: AdapterInfo | None) -> dict[str, 
     identity = dict(context.spec.identity())
     identity["data_hash"] = context.data_hash
     identity["adapter_hash"] = adapter.hash if adapter is not None else None
+    if context.model_revision is not None:  # a hub revision, or a local folder's content hash
+        identity["model_revision"] = context.model_revision
     return {
         "identity": identity,
         "base_model": dict(context.base_model) if context.base_model else None,
@@ -71,46 +85,18 @@ def run_manifest(context: RunContext, adapter: AdapterInfo | None) -> dict[str, 
     }
 
 
-def _write_samples(path: Path, outcomes: Mapping[str, SystemOutcome]) -> None:
-    with _atomic(path) as handle:
-        for outcome in outcomes.values():
-            for record in outcome.records:
-                handle.write(json.dumps(record.to_json(), ensure_ascii=False) + "\n")
-
-
-def _write_predictions(folder: Path, outcomes: Mapping[str, SystemOutcome]) -> None:
+def _stage_predictions(staged: StagedFiles, folder: Path, outcomes: Mapping[str, SystemOutcome]) -> None:
     """Official TAB formats: `<system>-flc.txt` (id technique start end), `<system>-si.txt`."""
-    folder.mkdir(parents=True, exist_ok=True)
     for system, outcome in outcomes.items():
         rows = sorted((aid, span) for aid, spans in outcome.predictions.items() for span in spans)
-        with _atomic(folder / f"{system}-flc.txt") as handle:
+        with staged.open(folder / f"{system}-flc.txt") as handle:
             for aid, span in rows:
                 if span.technique is not None:
                     handle.write(f"{aid}\t{span.technique}\t{span.start}\t{span.end}\n")
-        with _atomic(folder / f"{system}-si.txt") as handle:
+        with staged.open(folder / f"{system}-si.txt") as handle:
             for aid, start, end in sorted({(aid, s.start, s.end) for aid, s in rows}):
                 handle.write(f"{aid}\t{start}\t{end}\n")
 
 
-def _write_json(path: Path, value: Any) -> None:
-    with _atomic(path) as handle:
-        handle.write(json.dumps(value, indent=2, ensure_ascii=False) + "\n")
-
-
-class _atomic:
-    """Write to `<path>.tmp` and rename on success, so a killed run never leaves half a file."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self.tmp = path.with_name(path.name + ".tmp")
-
-    def __enter__(self) -> Any:
-        self.handle = self.tmp.open("w", encoding="utf-8")
-        return self.handle
-
-    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
-        self.handle.close()
-        if exc_type is None:
-            os.replace(self.tmp, self.path)
-        else:
-            self.tmp.unlink(missing_ok=True)
+def _json(value: Any) -> str:
+    return json.dumps(value, indent=2, ensure_ascii=False) + "\n"

@@ -12,7 +12,9 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any, Literal
 
+from benchmark import limits
 from benchmark.evaluate import AlignPolicy
+from benchmark.limits import Range
 from benchmark.quant import Quantization
 from benchmark.train_config import TrainConfig
 from core.errors import UserError
@@ -37,19 +39,25 @@ MANIFEST_SETTINGS: tuple[str, ...] = (
     "limit_articles",
 )
 FLAG_NAMES = {"do_sample": "sample"}  # RunSpec field -> argparse dest, where they differ
+
+
 # What a config file may set beside its [train] table (flags override it): how the evaluation runs,
 # never which model, where files go or whether a model's code may run.
+def _ranged(allowed: Range) -> tuple[type, Callable[[Any], bool], str]:
+    return (int, allowed.allows, allowed.describe())
+
+
 FILE_SETTINGS: dict[str, tuple[type, Callable[[Any], bool], str]] = {
     "split": (str, lambda v: v in ("dev", "validation"), "dev or validation"),
-    "window_chars": (int, lambda v: v > 0, "a positive integer"),
-    "batch_size": (int, lambda v: v > 0, "a positive integer"),
-    "max_new_tokens": (int, lambda v: v > 0, "a positive integer"),
+    "window_chars": _ranged(limits.WINDOW_CHARS),
+    "batch_size": _ranged(limits.BATCH_SIZE),
+    "max_new_tokens": _ranged(limits.MAX_NEW_TOKENS),
     "do_sample": (bool, lambda v: True, "true or false"),
     "constrained": (bool, lambda v: True, "true or false"),
     "policy": (str, lambda v: v in ("all", "first"), "all or first"),
-    "iterations": (int, lambda v: v >= 0, "a non-negative integer"),
-    "seed": (int, lambda v: True, "an integer"),
-    "limit_articles": (int, lambda v: v > 0, "a positive integer"),
+    "iterations": _ranged(limits.ITERATIONS),
+    "seed": _ranged(limits.SEED),
+    "limit_articles": _ranged(limits.LIMIT_ARTICLES),
 }
 
 

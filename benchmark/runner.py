@@ -72,9 +72,15 @@ def run_benchmark(
     started = time.perf_counter()
     task = get_task(spec.task)
     data = prepare_data(spec, report)
-    run_dir = run_dir or spec.runs_dir / run_id(spec, data.data_hash)
+    if run_dir is None:
+        from benchmark.model_fingerprint import local_model_fingerprint
+
+        run_dir = spec.runs_dir / run_id(spec, data.data_hash, local_model_fingerprint(spec.model))
     from benchmark.run_lock import run_folder_lock
     from benchmark.run_log import library_output_to_log
+    from core.safe_write import output_folder
+
+    output_folder(run_dir)  # a read-only or unusable --runs-dir: one line naming it, before any work
 
     if not is_main_process():  # rank 0 holds the lock and writes run.log for the whole launch
         return _run_in_folder(spec, task, data, run_dir, report, started, verbose)
@@ -201,6 +207,7 @@ def train_or_reuse_adapter(
     verbose: bool = False,
 ) -> Path:
     """Train the task's adapter into the run folder, unless a finished one with this recipe exists."""
+    from benchmark.model_fingerprint import local_model_fingerprint
     from benchmark.models import load_tokenizer
     from benchmark.train import train_adapter
     from benchmark.train_display import training_display
@@ -219,19 +226,31 @@ def train_or_reuse_adapter(
     recipe_fields: dict[str, object] = {
         "task": task.name,
         "model": spec.model,
+        "model_files": local_model_fingerprint(model_path),
         "quantization": spec.quantization,
         "train": spec.train.config_hash(),
         "examples": [(e.prompt, e.completion) for e in train_examples],
     }
-    if spec.precision != "fp32":  # absent for fp32, so adapters trained before `precision` are reused
+    if spec.precision != "fp32":  # absent for fp32: the recipe hash of an fp32 run is as before
         recipe_fields["precision"] = spec.precision
     recipe = stable_hash(recipe_fields)
     output_dir = run_dir / "train"
     manifest_path = output_dir / "manifest.json"
     if manifest_path.is_file() and _manifest_recipe(manifest_path) == recipe:
-        report(f"reusing the adapter in {output_dir / 'adapter'} (same recipe)")
-        return output_dir / "adapter"
-    report(f"training a {spec.quantization} LoRA adapter for {task.name} on {len(train_examples)} windows")
+        from benchmark.adapter_check import AdapterError, verify_adapter
+
+        try:
+            verify_adapter(output_dir / "adapter")
+        except AdapterError as error:
+            report(f"not reusing the adapter: {error}; training it again")
+            manifest_path.unlink()
+        else:
+            report(f"reusing the adapter in {output_dir / 'adapter'} (same recipe)")
+            return output_dir / "adapter"
+    from benchmark.quant import adapter_description
+
+    kind = adapter_description(spec.quantization)
+    report(f"training {kind} for {task.name} on {len(train_examples)} windows")
     train_adapter(
         train_examples,
         eval_examples,
@@ -294,10 +313,16 @@ def model_key(loaded: Any, adapter_digest: str | None) -> str:
     return stable_hash([loaded.model_id, loaded.revision, loaded.quantization, adapter_digest])
 
 
-def run_id(spec: RunSpec, data_hash: str) -> str:
-    """Readable, deterministic folder name: task, model, variant and a hash of the rest."""
+def run_id(spec: RunSpec, data_hash: str, model_fingerprint: str | None = None) -> str:
+    """Readable, deterministic folder name: task, model, variant and a hash of the rest.
+
+    `model_fingerprint` (a local model folder's content hash) makes new weights a new run.
+    """
     model = Path(spec.model).name.replace("/", "-") or "model"
-    digest = stable_hash([spec.identity(), data_hash])[:10]
+    parts: list[Any] = [spec.identity(), data_hash]
+    if model_fingerprint is not None:  # absent for names and hub ids, so their run ids stay valid
+        parts.append(model_fingerprint)
+    digest = stable_hash(parts)[:10]
     return f"{spec.task}__{model}__{spec.variant}__{digest}"
 
 

@@ -106,7 +106,7 @@ def score_run(
         adapter=adapter,
         manifest_hash=manifest_hash,
         systems=systems,
-        comparisons=_comparisons(context, outcomes, gold, texts, task.scope),
+        comparisons=_defined(_comparisons(context, outcomes, gold, texts, task.scope), systems),
         oracle=oracle_metrics,
         adapter_changes_outputs=_adapter_changes_outputs(outcomes),
         warnings=collapse_warnings(outcomes),
@@ -167,7 +167,7 @@ def _system_results(
     metrics["hallucination_rate"] = _ratio_metric(hallucination, iterations, seed)
     if task.one_prompt_per_span:
         metrics["tc_accuracy"] = _tc_accuracy(outcome, iterations, seed)
-    present = [t.flc_f1 for t in summary.per_technique.values() if t.n_gold or t.n_pred]
+    present = [t.flc_f1 for t in summary.per_technique.values() if t.flc_f1 is not None]
     if len(summary.per_technique) > 1 and present:  # macro over techniques with gold or predictions
         metrics["flc_macro_f1"] = MetricValue(sum(present) / len(present), None)
     return SystemResults(
@@ -237,6 +237,17 @@ def _ratio_metric(table: CounterTable, iterations: int, seed: int) -> MetricValu
     if iterations > 0 and table.article_ids:
         ci = bootstrap_ci(table, "precision", iterations=iterations, seed=seed)
     return MetricValue(value, ci)
+
+
+def _defined(
+    comparisons: Sequence[Comparison], systems: Mapping[str, SystemResults]
+) -> tuple[Comparison, ...]:
+    """The paired tests of metrics defined for both systems (an undefined score is not compared)."""
+    return tuple(
+        c
+        for c in comparisons
+        if all(systems[s].metrics[c.metric].value is not None for s in (c.system_a, c.system_b))
+    )
 
 
 def _comparisons(

@@ -13,18 +13,20 @@ import logging
 import resource
 import sys
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping, Sequence, Sized
 from dataclasses import dataclass, fields
 from datetime import datetime, timezone
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from benchmark.checkpoints import last_complete_checkpoint
 from benchmark.quant import Quantization
 from benchmark.train_config import TrainConfig
+from benchmark.train_loss import whole_run_loss
 from core.errors import UserError
 from core.hashing import new_digest
+from core.safe_write import atomic_write_text
 
 MANIFEST_NAME = "manifest.json"
 VERSIONED_PACKAGES = ("torch", "transformers", "peft", "trl", "bitsandbytes", "accelerate", "datasets")
@@ -123,6 +125,7 @@ def train_adapter(
             gradient_checkpointing_kwargs=checkpoint_kwargs,
         )
 
+    check_target_modules(model, config.target_modules, model_id)
     train_data = Dataset.from_list([_as_row(example, tokenizer.eos_token) for example in examples])
     eval_rows = [_as_row(example, tokenizer.eos_token) for example in eval_examples]
     eval_data = Dataset.from_list(eval_rows) if eval_rows else None
@@ -165,6 +168,12 @@ def train_adapter(
         peft_config=lora,
         callbacks=trainer_callbacks,
     )
+    if len(cast(Sized, trainer.train_dataset)) == 0:  # trl drops rows whose answer the length limit cuts away
+        shortest = min(len(tokenizer(row["prompt"] + row["completion"])["input_ids"]) for row in train_data)
+        raise UserError(
+            f"max_seq_length {config.max_seq_length}: no training window fits with its answer "
+            f"(the shortest needs {shortest} tokens); raise --max-seq-length"
+        )
     if not progress:
         from transformers.trainer_callback import PrinterCallback
 
@@ -177,6 +186,10 @@ def train_adapter(
     # --- train ---------------------------------------------------------------------------------
     last = last_complete_checkpoint(checkpoints, _report) if resume else None
     outcome = trainer.train(resume_from_checkpoint=last)
+    first_step = int(getattr(trainer, "_initial_global_step", 0)) if last else 0  # where it resumed
+    train_loss = whole_run_loss(
+        trainer.state.log_history, first_step, trainer.state.global_step, outcome.training_loss
+    )
     eval_loss = trainer.evaluate()["eval_loss"] if evaluating else None
 
     # --- save ----------------------------------------------------------------------------------
@@ -200,7 +213,7 @@ def train_adapter(
         },
         "hyperparameters": config.to_dict(),
         "config_hash": config.config_hash(),
-        "train_loss": outcome.training_loss,
+        "train_loss": train_loss,  # over the whole run (benchmark.train_loss)
         "eval_loss": eval_loss,
         "global_step": trainer.state.global_step,
         "epochs_run": trainer.state.epoch,
@@ -213,11 +226,11 @@ def train_adapter(
     }
     manifest_path = output_dir / MANIFEST_NAME
     if trainer.is_world_process_zero():
-        manifest_path.write_text(json.dumps(manifest, indent=2, default=str) + "\n", encoding="utf-8")
+        atomic_write_text(manifest_path, json.dumps(manifest, indent=2, default=str) + "\n")
     return TrainResult(
         adapter_dir=adapter_dir,
         manifest_path=manifest_path,
-        train_loss=outcome.training_loss,
+        train_loss=train_loss,
         eval_loss=eval_loss,
         global_step=trainer.state.global_step,
         resumed_from=last,
@@ -299,6 +312,27 @@ def package_versions() -> dict[str, str | None]:
 def _as_row(example: TrainExample, eos_token: str) -> dict[str, str]:
     """A prompt/completion row whose completion ends with the eos, so the model learns to stop."""
     return {"prompt": example.prompt, "completion": example.completion + eos_token}
+
+
+def check_target_modules(model: Any, modules: str | Sequence[str], model_id: str) -> None:
+    """UserError naming the first LoRA target the model has no module for (before any training).
+
+    peft matches a name against the end of each module's dotted path; `all-linear` always matches.
+    """
+    if isinstance(modules, str):
+        return
+    names = {name.rsplit(".", 1)[-1] for name, _ in model.named_modules()} | {
+        name for name, _ in model.named_modules()
+    }
+    for module in modules:
+        if module not in names:
+            linear = sorted(
+                {n.rsplit(".", 1)[-1] for n, m in model.named_modules() if type(m).__name__ == "Linear"}
+            )
+            raise UserError(
+                f"target_modules: {model_id} has no module named {module!r}; its linear layers: "
+                f"{', '.join(linear) or 'none'}"
+            )
 
 
 def _target_modules(config: TrainConfig) -> str | list[str]:

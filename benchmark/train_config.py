@@ -45,27 +45,22 @@ class TrainConfig:
     tag_positive_weight: float = 1.0  # tagger only: loss weight of B and I tags relative to O
 
     def __post_init__(self) -> None:
-        checks = {
-            "lora_r": self.lora_r > 0,
-            "lora_alpha": self.lora_alpha > 0,
-            "lora_dropout": 0.0 <= self.lora_dropout < 1.0,
-            "learning_rate": self.learning_rate > 0,
-            "epochs": self.epochs > 0,
-            "warmup_ratio": 0.0 <= self.warmup_ratio < 1.0,
-            "per_device_batch_size": self.per_device_batch_size > 0,
-            "gradient_accumulation_steps": self.gradient_accumulation_steps > 0,
-            "max_seq_length": self.max_seq_length > 0,
-            "early_stopping_patience": self.early_stopping_patience >= 0,
-            "logging_steps": self.logging_steps > 0,
-            "max_steps": self.max_steps == -1 or self.max_steps > 0,
-            "max_empty_share": 0.0 <= self.max_empty_share <= 1.0,
-            "max_train_windows": self.max_train_windows == -1 or self.max_train_windows > 0,
-            "max_eval_windows": self.max_eval_windows == -1 or self.max_eval_windows > 0,
-            "tag_positive_weight": self.tag_positive_weight > 0,
-        }
-        bad = [name for name, ok in checks.items() if not ok]
-        if bad:
-            raise UserError(f"invalid training setting {bad[0]} = {getattr(self, bad[0])!r}")
+        from benchmark.limits import TRAIN
+
+        for name, allowed in TRAIN.items():
+            value = getattr(self, name)
+            if not allowed.allows(value):
+                raise UserError(f"invalid training setting {name} = {value!r}: expected {allowed.describe()}")
+        modules = self.target_modules
+        if isinstance(modules, str) and not modules.strip():
+            raise UserError("invalid training setting target_modules = '': name at least one module")
+        if not isinstance(modules, str) and (
+            not modules or not all(isinstance(m, str) and m for m in modules)
+        ):
+            raise UserError(
+                f"invalid training setting target_modules = {list(modules)!r}: "
+                "expected a non-empty list of module names (or 'all-linear')"
+            )
         if self.optimizer not in ("auto", "paged_adamw_8bit", "adamw_torch", "adamw_8bit", "sgd"):
             raise UserError(f"unknown optimizer {self.optimizer!r}")
 

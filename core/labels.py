@@ -18,6 +18,11 @@ _COLUMNS: dict[str, tuple[str, ...]] = {
 }
 _KNOWN_LABELS = frozenset(LABELS)
 _INTEGER = re.compile(r" *-?[0-9]+ *")
+_MAX_OFFSET_DIGITS = 18  # far beyond any article; keeps int() clear of its 4,300-digit limit
+TASK_NAMES: dict[str, str] = {"si": "task-si", "flc": "task-flc-tc"}
+_LABEL_FILE = {
+    kind: re.compile(rf"article([0-9]+)\.{re.escape(name)}\.labels") for kind, name in TASK_NAMES.items()
+}
 
 
 @dataclass(frozen=True)
@@ -43,6 +48,13 @@ def decode_utf8(data: bytes, path: Path) -> str:
         ) from None
 
 
+def read_article_text(path: Path) -> str:
+    """An article's text (strict UTF-8); a symbolic link is refused, so a corpus reads only its own files."""
+    if Path(path).is_symlink():
+        raise DataError(path, None, "is a symbolic link; an article must be a regular file in the corpus")
+    return read_utf8(path)
+
+
 def read_utf8(path: Path) -> str:
     """A whole UTF-8 file; DataError naming the file when it cannot be read or decoded."""
     try:
@@ -64,6 +76,44 @@ def read_label_file(path: Path, kind: LabelKind) -> list[LabelRow]:
             continue
         rows.append(_parse_row(line, kind, path, number))
     return rows
+
+
+def label_file_name(article_id: str, kind: LabelKind) -> str:
+    """The official name of one article's label file, e.g. `article7.task-flc-tc.labels`."""
+    return f"article{article_id}.{TASK_NAMES[kind]}.labels"
+
+
+def label_folder_kind(folder: Path) -> LabelKind | None:
+    """The kind of a per-article label folder from its file names: FLC when it has any, else SI."""
+    names = [path.name for path in Path(folder).iterdir()]
+    for kind in ("flc", "si"):
+        if any(_LABEL_FILE[kind].fullmatch(name) for name in names):
+            return "flc" if kind == "flc" else "si"
+    return None
+
+
+def read_label_folder(folder: Path, kind: LabelKind) -> dict[str, list[LabelRow]]:
+    """Rows of every `article<ID>.<task>.labels` file of a folder (the official names only), by id.
+
+    Other files (`*.orig.labels`, the other task's files, notes) are not gold and are ignored;
+    every row must name the article of its file.
+    """
+    rows_by_article: dict[str, list[LabelRow]] = {}
+    for path in sorted(Path(folder).iterdir()):
+        match = _LABEL_FILE[kind].fullmatch(path.name)
+        if match is None or not path.is_file():
+            continue
+        file_id = match.group(1)
+        rows = read_label_file(path, kind)
+        for row in rows:
+            if row.article_id != file_id:
+                raise DataError(
+                    path,
+                    row.line,
+                    f"row is for article {row.article_id} but the file is for article {file_id}",
+                )
+        rows_by_article[file_id] = rows
+    return rows_by_article
 
 
 def _parse_row(line: str, kind: LabelKind, path: Path, number: int) -> LabelRow:
@@ -95,6 +145,9 @@ def _parse_offset(field: str, name: str, path: Path, number: int) -> int:
     """A non-negative integer character offset."""
     if _INTEGER.fullmatch(field) is None:
         raise DataError(path, number, f"{name} offset must be an integer, got {field!r}")
+    digits = field.strip().lstrip("-").lstrip("0")
+    if len(digits) > _MAX_OFFSET_DIGITS:
+        raise DataError(path, number, f"{name} offset has {len(digits)} digits; no article is that long")
     value = int(field)
     if value < 0:
         raise DataError(path, number, f"{name} offset must not be negative, got {value}")

@@ -18,15 +18,23 @@ SCHEMA_DIR = Path(__file__).resolve().parent
 SCHEMA_VERSION = 1
 
 
+def _optional(value: float | None) -> float | None:
+    return None if value is None else float(value)
+
+
 def _interval(value: list[float] | tuple[float, float] | None) -> tuple[float, float] | None:
     return None if value is None else (float(value[0]), float(value[1]))
 
 
 @dataclass(frozen=True)
 class MetricValue:
-    """A corpus-level metric and its bootstrap confidence interval (None when not computed)."""
+    """A corpus-level metric and its bootstrap confidence interval (None when not computed).
 
-    value: float
+    `value` is None when the metric is undefined: no gold and no predicted spans in scope (the
+    official scorer would say F1 1.0); such a value is shown as "–" and never ranked.
+    """
+
+    value: float | None
     ci: tuple[float, float] | None
 
     def to_json(self) -> dict[str, Any]:
@@ -36,16 +44,19 @@ class MetricValue:
     @classmethod
     def from_json(cls, raw: Mapping[str, Any]) -> MetricValue:
         """The inverse of `to_json`."""
-        return cls(float(raw["value"]), _interval(raw["ci"]))
+        return cls(_optional(raw["value"]), _interval(raw["ci"]))
 
 
 @dataclass(frozen=True)
 class TechniqueScore:
-    """FLC scores restricted to one technique, with its merged predicted and gold span counts."""
+    """FLC scores restricted to one technique, with its merged predicted and gold span counts.
 
-    flc_precision: float
-    flc_recall: float
-    flc_f1: float
+    The scores are None (undefined) when the technique has no gold and no predicted span.
+    """
+
+    flc_precision: float | None
+    flc_recall: float | None
+    flc_f1: float | None
     n_pred: int
     n_gold: int
 
@@ -57,9 +68,9 @@ class TechniqueScore:
     def from_json(cls, raw: Mapping[str, Any]) -> TechniqueScore:
         """The inverse of `to_json`."""
         return cls(
-            float(raw["flc_precision"]),
-            float(raw["flc_recall"]),
-            float(raw["flc_f1"]),
+            _optional(raw["flc_precision"]),
+            _optional(raw["flc_recall"]),
+            _optional(raw["flc_f1"]),
             raw["n_pred"],
             raw["n_gold"],
         )
@@ -190,7 +201,7 @@ class RunResults:
     manifest_hash: str
     systems: Mapping[str, SystemResults]
     comparisons: tuple[Comparison, ...]
-    oracle: Mapping[str, float] | None
+    oracle: Mapping[str, float | None] | None
     adapter_changes_outputs: bool | None
     warnings: tuple[str, ...] = ()  # one line each, e.g. a system that collapsed to `{}`
     path: Path | None = None
@@ -255,7 +266,7 @@ class RunResults:
             manifest_hash=raw["manifest_hash"],
             systems={name: SystemResults.from_json(system) for name, system in raw["systems"].items()},
             comparisons=tuple(Comparison.from_json(c) for c in raw["comparisons"]),
-            oracle=None if raw["oracle"] is None else {k: float(v) for k, v in raw["oracle"].items()},
+            oracle=None if raw["oracle"] is None else {k: _optional(v) for k, v in raw["oracle"].items()},
             adapter_changes_outputs=raw["adapter_changes_outputs"],
             warnings=tuple(raw.get("warnings", ())),  # absent in files written before warnings existed
             path=path,

@@ -15,11 +15,18 @@ from pathlib import Path
 from typing import Literal
 
 from core.errors import DataError
-from core.labels import LabelKind, LabelRow, read_label_file, read_utf8
+from core.labels import (
+    LabelKind,
+    LabelRow,
+    label_folder_kind,
+    read_label_file,
+    read_label_folder,
+    read_utf8,
+)
+from core.labels import read_article_text as read_article_file
 from core.types import Span
 
 ScoreTask = Literal["si", "flc", "tc"]
-_ARTICLE_LABEL_FILE = re.compile(r"article([0-9]+)\..*labels")
 
 
 @dataclass(frozen=True)
@@ -107,7 +114,7 @@ def read_article_text(articles_dir: Path, article_id: str) -> str:
     article_path = articles_dir / f"article{article_id}.txt"
     if not article_path.is_file():
         raise DataError(article_path, None, f"no text for gold article {article_id} in {articles_dir}")
-    return read_utf8(article_path)
+    return read_article_file(article_path)
 
 
 def check_predictions(rows: Sequence[LabelRow], gold: GoldSet) -> None:
@@ -166,23 +173,19 @@ def write_predictions(path: Path, spans: Mapping[str, Sequence[Span]], task: Sco
 
 
 def _read_gold_folder(folder: Path) -> dict[str, list[LabelRow]]:
-    """Rows of every `article<ID>.….labels` file of a folder, keyed by the id in the file name."""
-    rows_by_article: dict[str, list[LabelRow]] = {}
-    for path in sorted(folder.iterdir()):
-        match = _ARTICLE_LABEL_FILE.fullmatch(path.name)
-        if match is None or not path.is_file():
-            continue
-        article_id = match.group(1)
-        rows = _read_gold_file(path)
-        for row in rows:
-            if row.article_id != article_id:
-                raise DataError(
-                    path, row.line, f"row for article {row.article_id} in the file of {article_id}"
-                )
-        rows_by_article[article_id] = rows
-    if not rows_by_article:
-        raise DataError(folder, None, "no article<ID>.….labels files in the gold folder")
-    return rows_by_article
+    """Rows of every `article<ID>.task-flc-tc.labels` (else `.task-si.labels`) file of a folder.
+
+    The same strict reader as the corpus loader: only the official file names are gold, so a stray
+    `*.orig.labels` or the other task's files never replace or drop an article's rows.
+    """
+    kind = label_folder_kind(folder)
+    if kind is None:
+        raise DataError(
+            folder,
+            None,
+            "no article<ID>.task-flc-tc.labels or article<ID>.task-si.labels files in the gold folder",
+        )
+    return read_label_folder(folder, kind)
 
 
 def _read_gold_file(path: Path) -> list[LabelRow]:

@@ -75,19 +75,32 @@ def summarize_system(
     seed: int = 0,
     level: float = 0.95,
 ) -> SystemSummary:
-    """Every metric of METRIC_NAMES with an article-bootstrap CI (iterations=0: no CIs)."""
+    """Every metric of METRIC_NAMES with an article-bootstrap CI (iterations=0: no CIs).
+
+    A family with no gold and no predicted unit in scope is undefined (value None, no CI), where
+    the official scorer says F1 1.0: nothing was there to find, so the score says nothing.
+    Otherwise the values (and each bootstrap resample) follow the official rules exactly.
+    """
     scores = score_families(pred, gold, texts, techniques=techniques, technique_agnostic=technique_agnostic)
     metrics: dict[str, MetricValue] = {}
     for family, score in scores.items():
         table = CounterTable.from_counts(score.per_article)
         for component in COMPONENTS:
+            if is_vacuous(score):
+                metrics[f"{family}_{component}"] = MetricValue(None, None)
+                continue
             ci = None
             if iterations > 0 and score.per_article:
                 ci = bootstrap_ci(table, component, iterations=iterations, level=level, seed=seed)
             metrics[f"{family}_{component}"] = MetricValue(float(getattr(score, component)), ci)
     per_technique: dict[str, TechniqueScore] = {}
     for technique, flc in getattr(scores["flc"], "per_technique", {}).items():
-        per_technique[technique] = TechniqueScore(flc.precision, flc.recall, flc.f1, flc.n_pred, flc.n_gold)
+        if is_vacuous(flc):
+            per_technique[technique] = TechniqueScore(None, None, None, 0, 0)
+        else:
+            per_technique[technique] = TechniqueScore(
+                flc.precision, flc.recall, flc.f1, flc.n_pred, flc.n_gold
+            )
     if not technique_agnostic:
         pred, gold = _restricted(pred, techniques), _restricted(gold, techniques)
     return SystemSummary(
@@ -96,6 +109,11 @@ def summarize_system(
         n_pred_spans=sum(len(spans) for spans in pred.values()),
         n_gold_spans=sum(len(spans) for spans in gold.values()),
     )
+
+
+def is_vacuous(score: SpanScore) -> bool:
+    """True when there is nothing to score: no gold and no predicted unit (official F1: 1.0)."""
+    return score.n_pred == 0 and score.n_gold == 0
 
 
 def compare_systems(

@@ -12,6 +12,7 @@ import pandas as pd
 
 from core.hashing import short_hash
 from core.records import RunResults
+from core.safe_write import atomic_write_text, output_folder
 from metrics.registry import higher_is_better
 from reports import plots
 from reports.comparison import comparison_matrix, diagonal_gains
@@ -105,17 +106,17 @@ def leaderboard_markdown(board: Leaderboard) -> str:
 
 def write_leaderboard(board: Leaderboard, out: Path, formats: Sequence[str]) -> list[Path]:
     """Write leaderboard.md / .html and one CSV per table; returns the files."""
-    out.mkdir(parents=True, exist_ok=True)
+    output_folder(out)
     written = []
     stems = {"Ranking": "leaderboard", "Not ranked": "leaderboard-excluded"}
     if "md" in formats:
-        (out / "leaderboard.md").write_text(leaderboard_markdown(board), encoding="utf-8")
+        atomic_write_text(out / "leaderboard.md", leaderboard_markdown(board))
         written.append(out / "leaderboard.md")
     if "html" in formats:
         body = [(heading, to_html_table(table)) for heading, table in board.sections()]
         intro = f"<p>{_html_text(board.intro())}</p>"
         document = page(f"Leaderboard: {board.metric} on {board.split}", body, intro=intro)
-        (out / "leaderboard.html").write_text(document, encoding="utf-8")
+        atomic_write_text(out / "leaderboard.html", document)
         written.append(out / "leaderboard.html")
     if "csv" in formats:
         for heading, table in board.sections():
@@ -187,7 +188,7 @@ def comparison_markdown(comparison: AdapterComparison, heatmap: str | None = Non
 
 def write_comparison(comparison: AdapterComparison, out: Path, formats: Sequence[str]) -> list[Path]:
     """Write compare.md, heatmap.png and the matrix/diagonal CSVs; returns the files."""
-    out.mkdir(parents=True, exist_ok=True)
+    output_folder(out)
     written = []
     has_cells = len(comparison.matrix.index) > 0 and len(comparison.matrix.columns) > 0
     if "png" in formats and has_cells:
@@ -197,6 +198,6 @@ def write_comparison(comparison: AdapterComparison, out: Path, formats: Sequence
         written.append(write_csv(comparison.diagonal, out / "compare-diagonal.csv"))
     if "md" in formats:
         image = "heatmap.png" if "png" in formats and has_cells else None
-        (out / "compare.md").write_text(comparison_markdown(comparison, image), encoding="utf-8")
+        atomic_write_text(out / "compare.md", comparison_markdown(comparison, image))
         written.append(out / "compare.md")
     return written

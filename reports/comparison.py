@@ -41,7 +41,7 @@ def _row_labels(keys: list[_RowKey], adapter_tasks: dict[str, str]) -> dict[_Row
 
 def comparison_matrix(runs: Sequence[RunResults], metric: str = "flc_f1") -> pd.DataFrame:
     """Rows: base model(s), then adapters by the technique they were trained for; columns: task evaluated."""
-    cells: dict[_RowKey, dict[str, float]] = {}
+    cells: dict[_RowKey, dict[str, float | None]] = {}
     adapter_tasks: dict[str, str] = {}
     for run in sorted(runs, key=lambda r: (r.created, r.run_id)):
         for system, results in run.systems.items():
@@ -82,8 +82,10 @@ def diagonal_gains(runs: Sequence[RunResults], metric: str = "flc_f1") -> pd.Dat
             adapted = run.systems["adapted"].metrics.get(metric)
             comparison = run.comparison(metric)
             gain = comparison.difference if comparison is not None else None
-            if gain is None and base is not None and adapted is not None:
-                gain = adapted.value - base.value
+            base_value = None if base is None else base.value
+            adapted_value = None if adapted is None else adapted.value
+            if gain is None and base_value is not None and adapted_value is not None:  # undefined: no gain
+                gain = adapted_value - base_value
             rows.append(
                 {
                     "run": run.run_id,

@@ -40,6 +40,14 @@ def leaderboard_table(
         systems_with_metric = [s for s in sorted(run.systems) if metric in run.systems[s].metrics]
         if not systems_with_metric:
             excluded.append(ExcludedRun(run, f"no {metric} score"))
+        undefined = [s for s in systems_with_metric if run.systems[s].metrics[metric].value is None]
+        if undefined:
+            excluded.append(
+                ExcludedRun(
+                    run, f"{metric} undefined for {', '.join(undefined)} (no gold and no predicted spans)"
+                )
+            )
+            systems_with_metric = [s for s in systems_with_metric if s not in undefined]
         for system in systems_with_metric:
             scores = run.systems[system].metrics
             validity = scores.get("json_validity")
@@ -84,7 +92,7 @@ def leaderboard_pivot(runs: Sequence[RunResults], metric: str) -> pd.DataFrame |
         return None
     variants = {run.prompt_variant for run in runs}
     quantizations = {run.model.quantization for run in runs}
-    cells: dict[tuple[str, str, str, str], dict[str, float]] = {}
+    cells: dict[tuple[str, str, str, str], dict[str, float | None]] = {}
     labels: dict[tuple[str, str, str, str], str] = {}
     for run in sorted(runs, key=lambda r: (r.created, r.run_id)):
         for system, results in sorted(run.systems.items()):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import numpy as np
@@ -11,6 +12,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 from core.records import RunResults
+from core.safe_write import StagedFiles, output_folder
 from metrics.registry import metric_order
 from reports.formatting import is_missing
 from reports.tables import system_order
@@ -20,9 +22,13 @@ SYSTEM_COLOURS = {"base": "#8c8c8c", "adapted": "#1f77b4"}
 
 
 def _save(figure: Figure, path: Path) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Render to memory, then replace the file atomically (never writing through a link)."""
+    output_folder(path.parent)
     FigureCanvasAgg(figure)
-    figure.savefig(path, dpi=DPI, format="png")
+    image = io.BytesIO()
+    figure.savefig(image, dpi=DPI, format="png")
+    with StagedFiles() as staged, staged.open(path, "wb") as handle:
+        handle.write(image.getvalue())  # type: ignore[arg-type]
     return path
 
 
@@ -41,9 +47,14 @@ def metric_bars(results: RunResults, path: Path) -> Path:
     positions = np.arange(len(metrics))
     for i, system in enumerate(systems):
         scores = [results.systems[system].metrics.get(m) for m in metrics]
-        values = [np.nan if s is None else s.value for s in scores]
-        lower = [np.nan if s is None or s.ci is None else max(s.value - s.ci[0], 0.0) for s in scores]
-        upper = [np.nan if s is None or s.ci is None else max(s.ci[1] - s.value, 0.0) for s in scores]
+        values = [np.nan if s is None or s.value is None else s.value for s in scores]
+        intervals = [None if s is None or s.value is None else s.ci for s in scores]
+        lower = [
+            np.nan if ci is None else max(v - ci[0], 0.0) for v, ci in zip(values, intervals, strict=True)
+        ]
+        upper = [
+            np.nan if ci is None else max(ci[1] - v, 0.0) for v, ci in zip(values, intervals, strict=True)
+        ]
         axes.bar(
             positions + (i - (len(systems) - 1) / 2) * width,
             values,

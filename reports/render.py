@@ -14,6 +14,7 @@ import pandas as pd
 from rich.markup import escape
 from rich.table import Table
 
+from core.safe_write import atomic_open, output_folder
 from reports.formatting import best_cells, display_frame, numeric_alignment
 
 MARKDOWN_ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "*": "\\*", "`": "\\`", "|": "\\|"}
@@ -71,14 +72,32 @@ def to_html_table(df: pd.DataFrame, caption: str | None = None) -> str:
 
 
 def csv_frame(df: pd.DataFrame) -> pd.DataFrame:
-    """Exactly what the CSV file holds: the displayed cells, missing values empty."""
-    return display_frame(df, missing="")
+    """Exactly what the CSV file holds: the displayed cells, missing values empty, formulas defused."""
+    return display_frame(df, missing="").map(neutralise_formula)
+
+
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_formula(cell: object) -> object:
+    """A text cell a spreadsheet would run as a formula (`=`, `+`, `-`, `@` ...) gets a leading `'`.
+
+    Numbers ("-0.050") stay numbers; only text that is not one is prefixed.
+    """
+    if not isinstance(cell, str) or not cell.startswith(_FORMULA_STARTS):
+        return cell
+    try:
+        float(cell)
+    except ValueError:
+        return "'" + cell
+    return cell
 
 
 def write_csv(df: pd.DataFrame, path: Path) -> Path:
     """Write the table as CSV (UTF-8, header row, index as the first column)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    csv_frame(df).to_csv(path, index=False, lineterminator="\n")
+    output_folder(path.parent)
+    with atomic_open(path) as handle:
+        csv_frame(df).to_csv(handle, index=False, lineterminator="\n")
     return path
 
 

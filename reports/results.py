@@ -86,12 +86,15 @@ def load_results(path: Path) -> RunResults:
         raise DataError(path, None, f"not valid UTF-8 at byte {error.start}") from None
     try:
         raw = json.loads(text)
+        non_finite = _non_finite(raw)
+        message = _first_error(raw, "results_schema.json") if non_finite is None else None
     except json.JSONDecodeError as error:
         raise DataError(path, error.lineno, f"invalid JSON: {error.msg}") from None
-    non_finite = _non_finite(raw)
+    except RecursionError:  # e.g. 100,000 '[': Python's parser and validator recurse per level
+        raise DataError(path, None, "invalid JSON: nested too deeply to be a results file") from None
     if non_finite is not None:  # before the schema, whose bounds NaN slips through
         raise DataError(path, None, f"{non_finite}: NaN or infinity is not a score")
-    message = _first_error(raw, "results_schema.json") or _semantic_error(raw)
+    message = message or _semantic_error(raw)
     if message is not None:
         raise DataError(path, None, message)
     return RunResults.from_json(raw, path)
@@ -121,12 +124,14 @@ def load_samples(path: Path) -> list[SampleRecord]:
             continue
         try:
             raw = json.loads(line)
+            message = _first_error(raw, "samples_schema.json")
         except json.JSONDecodeError as error:
             if line_number == len(lines):  # no newline after it: the write was cut short
                 logger.warning("%s:%d: skipping a torn last line (%s)", path, line_number, error.msg)
                 continue
             raise DataError(path, line_number, f"invalid JSON: {error.msg}") from None
-        message = _first_error(raw, "samples_schema.json")
+        except RecursionError:
+            raise DataError(path, line_number, "invalid JSON: nested too deeply") from None
         if message is not None:
             raise DataError(path, line_number, message)
         records.append(SampleRecord.from_json(raw))

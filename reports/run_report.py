@@ -12,6 +12,7 @@ import pandas as pd
 
 from core.hashing import short_hash
 from core.records import RunResults, SampleRecord
+from core.safe_write import atomic_write_text, output_folder
 from reports import plots
 from reports.html_page import bullet_list, page
 from reports.render import markdown_text, to_html_table, to_markdown, write_csv
@@ -157,8 +158,13 @@ def write_run_report(
 ) -> list[Path]:
     """Write the requested formats for the run in `run_dir` (default out: RUN_DIR/report); returns files."""
     results = load_results(run_dir)
-    out = out_dir if out_dir is not None else Path(run_dir) / "report"
-    out.mkdir(parents=True, exist_ok=True)
+    samples_path = Path(run_dir) / SAMPLES_FILE
+    # read (and so validate) every input before the first file is written: never a partial report
+    samples = load_samples(samples_path) if "html" in formats and samples_path.is_file() else []
+    if out_dir is None:  # RUN_DIR/report must not lead out of the run folder through a link
+        out = output_folder(Path(run_dir) / "report", within=Path(run_dir))
+    else:
+        out = output_folder(out_dir)
     written: list[Path] = []
     images: list[Path] = []
     if "png" in formats or "html" in formats:
@@ -174,18 +180,16 @@ def write_run_report(
         ]
     if "json" in formats:
         target = out / "summary.json"
-        target.write_text(json.dumps(summary(results), indent=2) + "\n", encoding="utf-8")
+        atomic_write_text(target, json.dumps(summary(results), indent=2) + "\n")
         written.append(target)
     if "md" in formats:
         target = out / "report.md"
         linked = [i.name for i in images] if "png" in formats else []
-        target.write_text(render_markdown(results, linked), encoding="utf-8")
+        atomic_write_text(target, render_markdown(results, linked))
         written.append(target)
     if "html" in formats:
-        samples_path = Path(run_dir) / SAMPLES_FILE
-        samples = load_samples(samples_path) if samples_path.is_file() else []
         target = out / "report.html"
-        target.write_text(render_html(results, samples, n_articles, images[0]), encoding="utf-8")
+        atomic_write_text(target, render_html(results, samples, n_articles, images[0]))
         written.append(target)
         if "png" not in formats:
             images[0].unlink()

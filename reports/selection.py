@@ -35,7 +35,8 @@ def select_comparable(
 
     A run that evaluated no window is never comparable: its scores are vacuous (F1 = 1 on nothing).
     """
-    excluded = [
+    runs, excluded = _one_per_run_id(runs)
+    excluded += [
         ExcludedRun(run, "no evaluated windows (its scores mean nothing)") for run in runs if _is_empty(run)
     ]
     runs = [run for run in runs if not _is_empty(run)]
@@ -64,6 +65,20 @@ def select_comparable(
         if run.data.hash != chosen
     ]
     return kept, excluded
+
+
+def _one_per_run_id(runs: Sequence[RunResults]) -> tuple[list[RunResults], list[ExcludedRun]]:
+    """The latest run of each run id; the copies (a run folder copied or moved aside) listed apart."""
+    latest: dict[str, RunResults] = {}
+    for run in sorted(runs, key=lambda r: (r.created, str(r.path or ""))):
+        latest[run.run_id] = run
+    kept = [run for run in runs if latest[run.run_id] is run]
+    copies = [
+        ExcludedRun(run, f"same run id as {latest[run.run_id].path or 'a later run'}; the latest is ranked")
+        for run in runs
+        if latest[run.run_id] is not run
+    ]
+    return kept, copies
 
 
 def _is_empty(run: RunResults) -> bool:

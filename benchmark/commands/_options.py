@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import argparse
 import math
+from collections.abc import Callable
+
+from benchmark.limits import Range
 
 
 def positive_int(text: str) -> int:
@@ -46,3 +49,18 @@ def _int_at_least(text: str, minimum: int, what: str) -> int:
     if value < minimum:
         raise argparse.ArgumentTypeError(f"expected {what}, got {text!r}")
     return value
+
+
+def in_range(allowed: Range) -> Callable[[str], int | float]:
+    """An argparse type: a number inside `allowed` (benchmark.limits), else a one-line error."""
+
+    def parse(text: str) -> int | float:
+        try:
+            value: int | float = int(text) if allowed.integer else float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected {allowed.describe()}, got {text!r}") from None
+        if not allowed.allows(value):
+            raise argparse.ArgumentTypeError(f"expected {allowed.describe()}, got {text!r}")
+        return value
+
+    return parse

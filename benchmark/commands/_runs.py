@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,8 @@ def load_runs_and_metric(runs_dir: Path, metric_name: str) -> tuple[list[Any], s
     from reports.results import load_runs_tolerant
 
     runs, unreadable = load_runs_tolerant(runs_dir)
+    for run in unreadable:  # one bad run never takes the others down: it is skipped, and said so
+        print(f"warning: skipping {run.run_dir}: {run.reason}", file=sys.stderr)
     if not runs:
         if unreadable:
             raise UserError(f"no readable results.json under {runs_dir}; {unreadable[0].reason}")

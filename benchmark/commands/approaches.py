@@ -15,7 +15,8 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from benchmark.commands._options import non_negative_int
+from benchmark import limits
+from benchmark.commands._options import in_range
 
 
 def register(subparsers: Any) -> None:
@@ -32,8 +33,10 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--system", default="adapted", help="system of each run to compare (default: adapted)"
     )
-    parser.add_argument("--iterations", type=non_negative_int, default=1000, help="bootstrap iterations")
-    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--iterations", type=in_range(limits.ITERATIONS), default=1000, help="bootstrap iterations"
+    )
+    parser.add_argument("--seed", type=in_range(limits.SEED), default=0)
     parser.add_argument("--out", type=Path, help="output folder (default: RUNS_DIR/approaches)")
     parser.set_defaults(handler=run)
 
@@ -56,10 +59,14 @@ def run(args: argparse.Namespace) -> int:
     metric = resolve_metric(args.metric, {m for r in runs for s in r.systems.values() for m in s.metrics})
     rows = [row for generate, tagger in pairs for row in compare_pair(generate, tagger, args, metric)]
     frame = approaches_frame(rows, metric)
-    out = args.out or args.runs_dir / "approaches"
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "approaches.md").write_text(to_markdown(frame) + "\n", encoding="utf-8")
-    (out / "approaches.json").write_text(json.dumps(rows, indent=2) + "\n", encoding="utf-8")
+    from core.safe_write import atomic_write_text, output_folder
+
+    if args.out is not None:
+        out = output_folder(args.out)
+    else:
+        out = output_folder(args.runs_dir / "approaches", within=args.runs_dir)
+    atomic_write_text(out / "approaches.md", to_markdown(frame) + "\n")
+    atomic_write_text(out / "approaches.json", json.dumps(rows, indent=2) + "\n")
     console = wide_console()
     console.print(
         to_console_table(frame, title=f"{metric}: tagger - generate ({args.system}), paired by article")

@@ -78,7 +78,14 @@ def run(args: argparse.Namespace) -> int:
         runs = load_runs_tolerant(args.runs_dir)[0]
         jobs = plan_cross_evaluations(select_comparable(runs, args.split, args.data_hash)[0])
     comparison = build_comparison(runs, metric, args.split, jobs, args.data_hash)
-    written = write_comparison(comparison, args.out or args.runs_dir / "compare", formats)
+    from core.safe_write import output_folder
+
+    out = (
+        output_folder(args.out)
+        if args.out
+        else output_folder(args.runs_dir / "compare", within=args.runs_dir)
+    )
+    written = write_comparison(comparison, out, formats)
     console = wide_console()
     console.print(to_console_table(comparison.matrix, title=f"{metric}: adapter (rows) x task evaluated"))
     console.print(to_console_table(comparison.diagonal, title="diagonal: gain over base"))

@@ -6,7 +6,9 @@ import argparse
 import json
 import sys
 
+from benchmark.commands._options import in_range
 from benchmark.data.stats import DEFAULT_WINDOW_CHARS
+from benchmark.limits import WINDOW_CHARS
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -27,7 +29,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     check.add_argument("--json", action="store_true", help="print one JSON object instead of tables")
     check.add_argument(
         "--window-chars",
-        type=_positive_int,
+        type=in_range(WINDOW_CHARS),
         default=DEFAULT_WINDOW_CHARS,
         metavar="N",
         help=f"window budget in characters for the window statistics (default {DEFAULT_WINDOW_CHARS})",
@@ -57,11 +59,3 @@ def _print_help(parser: argparse.ArgumentParser) -> int:
     """`bench data` without a sub-command: show its help."""
     parser.print_help()
     return 0
-
-
-def _positive_int(value: str) -> int:
-    """argparse type: an integer >= 1."""
-    number = int(value)
-    if number < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {number}")
-    return number

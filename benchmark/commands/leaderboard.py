@@ -46,10 +46,19 @@ def run(args: argparse.Namespace) -> int:
     formats = parse_formats(args.format, ALLOWED_FORMATS)
     runs, metric, unreadable = load_runs_and_metric(args.runs_dir, args.metric)
     board = build_leaderboard(runs, metric, args.split, args.data_hash, unreadable)
-    written = write_leaderboard(board, args.out or args.runs_dir / "leaderboard", formats)
+    written = write_leaderboard(board, _out(args), formats)
     console = wide_console()
     for heading, table in board.sections():
         console.print(to_console_table(table, title=heading))
     for path in written:
         console.print(f"wrote {path}", highlight=False, markup=False)
     return 0
+
+
+def _out(args: argparse.Namespace) -> Path:
+    """--out, else RUNS_DIR/leaderboard, which may not lead out of RUNS_DIR through a link."""
+    from core.safe_write import output_folder
+
+    if args.out is not None:
+        return output_folder(args.out)
+    return output_folder(args.runs_dir / "leaderboard", within=args.runs_dir)

@@ -6,7 +6,8 @@ import argparse
 import json
 from typing import Any
 
-from benchmark.commands._options import positive_int
+from benchmark import limits
+from benchmark.commands._options import in_range
 
 ORACLE_METRICS = ("si_precision", "si_recall", "si_f1", "flc_f1", "exact_f1", "token_f1")
 
@@ -22,7 +23,7 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--task", default="all", help="task name, or 'all' (every task)")
     parser.add_argument("--split", default="dev", choices=("train", "dev"))
     parser.add_argument("--policy", default="both", choices=("all", "first", "both"))
-    parser.add_argument("--window-chars", type=positive_int, default=1200)
+    parser.add_argument("--window-chars", type=in_range(limits.WINDOW_CHARS), default=1200)
     parser.add_argument(
         "--data-dir", help="PTC release folder (default: $PTC_DATA_DIR, else the sample corpus)"
     )

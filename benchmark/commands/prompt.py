@@ -6,7 +6,8 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
-from benchmark.commands._options import non_negative_int, positive_int
+from benchmark import limits
+from benchmark.commands._options import in_range, non_negative_int
 from core.errors import UserError
 
 if TYPE_CHECKING:
@@ -32,10 +33,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--window", type=non_negative_int, default=0, help="window index within the article (from 0)"
     )
     parser.add_argument(
-        "--window-chars", type=positive_int, default=DEFAULT_WINDOW_CHARS, help="window budget"
+        "--window-chars",
+        type=in_range(limits.WINDOW_CHARS),
+        default=DEFAULT_WINDOW_CHARS,
+        help="window budget",
     )
-    parser.add_argument("--shots", type=non_negative_int, default=0, help="worked examples drawn from train")
-    parser.add_argument("--seed", type=int, default=0, help="seed of the shot choice")
+    parser.add_argument(
+        "--shots", type=in_range(limits.SHOTS), default=0, help="worked examples drawn from train"
+    )
+    parser.add_argument("--seed", type=in_range(limits.SEED), default=0, help="seed of the shot choice")
     parser.add_argument(
         "--span", type=non_negative_int, default=0, help="technique-classification: which gold span"
     )

@@ -6,7 +6,8 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from benchmark.commands._options import non_negative_int, positive_int
+from benchmark import limits
+from benchmark.commands._options import in_range
 from benchmark.commands.train import add_model_flags, add_train_flags, train_config_from_args
 from core.errors import UserError
 from core.techniques import SLUGS
@@ -55,11 +56,15 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
     # of a --config file (beside its [train] table), under the flags given.
     parser.add_argument("--split", choices=("dev", "validation"), help="evaluation split (default: dev)")
     parser.add_argument(
-        "--window-chars", type=positive_int, help="window budget in characters (default: 1200)"
+        "--window-chars",
+        type=in_range(limits.WINDOW_CHARS),
+        help="window budget in characters (default: 1200)",
     )
     parser.add_argument("--runs-dir", type=Path, default=Path("runs"), help="where run folders go")
-    parser.add_argument("--batch-size", type=positive_int, help="generation batch size (default: 8)")
-    parser.add_argument("--max-new-tokens", type=positive_int, help="default: the task's")
+    parser.add_argument(
+        "--batch-size", type=in_range(limits.BATCH_SIZE), help="generation batch size (default: 8)"
+    )
+    parser.add_argument("--max-new-tokens", type=in_range(limits.MAX_NEW_TOKENS), help="default: the task's")
     parser.add_argument(
         "--sample", action="store_true", default=None, help="sample instead of greedy decoding"
     )
@@ -70,10 +75,16 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
         "--policy", choices=("all", "first"), help="phrase occurrences to mark (default: all)"
     )
     parser.add_argument(
-        "--iterations", type=non_negative_int, help="bootstrap iterations (0: no CIs; default: 1000)"
+        "--iterations",
+        type=in_range(limits.ITERATIONS),
+        help="bootstrap iterations (0: no CIs; default: 1000)",
     )
-    parser.add_argument("--seed", type=int, help="generation and bootstrap seed (default: 0)")
-    parser.add_argument("--limit-articles", type=positive_int, help="evaluate on the first N articles only")
+    parser.add_argument(
+        "--seed", type=in_range(limits.SEED), help="generation and bootstrap seed (default: 0)"
+    )
+    parser.add_argument(
+        "--limit-articles", type=in_range(limits.LIMIT_ARTICLES), help="evaluate on the first N articles only"
+    )
     parser.add_argument("--no-cache", action="store_true", help="regenerate even when completions are cached")
     parser.add_argument(
         "--verbose",
@@ -109,8 +120,10 @@ def _check_adapter(args: argparse.Namespace) -> None:
         from benchmark.tagger.backbone import read_tagger_facts
 
         read_tagger_facts(args.adapter)
-    elif args.adapter is not None and not (args.adapter / "adapter_config.json").is_file():
-        raise UserError(f"{args.adapter}: not an adapter folder (no adapter_config.json)")
+    elif args.adapter is not None:
+        from benchmark.adapter_check import verify_adapter
+
+        verify_adapter(args.adapter)
 
 
 def preflight(args: argparse.Namespace, tasks: list[str]) -> None:

@@ -47,6 +47,14 @@ def run(args: argparse.Namespace) -> int:
         raise UserError("--techniques applies to --task flc only")
     techniques = parse_techniques(args.techniques) if args.techniques else LABELS
     result = score_prediction_file(args.task, args.pred, args.gold, args.articles, techniques)
+    if result["n_pred"] == 0 and result["n_gold"] == 0 and args.task != "tc":
+        import sys
+
+        print(
+            "note: no gold and no predicted spans; F1 1.0 is the official scorer's convention "
+            "(bench run and bench eval report this case as undefined)",
+            file=sys.stderr,
+        )
     if args.json:
         print(json.dumps(result))
     else:

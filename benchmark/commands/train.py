@@ -9,7 +9,9 @@ import os
 from pathlib import Path
 from typing import Any
 
-from benchmark.commands._options import positive_float, positive_int, share
+from benchmark import limits
+from benchmark.commands._options import in_range
+from benchmark.limits import TRAIN
 
 TRAIN_FLAGS = {  # flag dest -> TrainConfig field
     "epochs": "epochs",
@@ -43,7 +45,9 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--data-dir", help="PTC release folder (default: $PTC_DATA_DIR, else the sample corpus)"
     )
-    parser.add_argument("--window-chars", type=positive_int, default=1200, help="window budget in characters")
+    parser.add_argument(
+        "--window-chars", type=in_range(limits.WINDOW_CHARS), default=1200, help="window budget in characters"
+    )
     parser.add_argument("--output", type=Path, help="output folder (default: runs/train-<task>)")
     parser.add_argument("--no-resume", action="store_true", help="ignore checkpoints already in OUTPUT")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -97,32 +101,42 @@ def add_train_flags(parser: argparse.ArgumentParser) -> None:
     """The hyper-parameter flags shared by `bench train` and `bench run`."""
     flags = parser.add_argument_group("hyper-parameters (override the config file)")
     flags.add_argument("--config", type=Path, help="training config file (TOML or YAML)")
-    flags.add_argument("--epochs", type=positive_float)
-    flags.add_argument("--lr", type=positive_float, help="learning rate")
-    flags.add_argument("--lora-r", type=positive_int)
-    flags.add_argument("--lora-alpha", type=positive_int)
-    flags.add_argument("--lora-dropout", type=float)
-    flags.add_argument("--train-batch-size", type=positive_int, help="per-device batch size")
-    flags.add_argument("--grad-accum", type=positive_int, help="gradient accumulation steps")
-    flags.add_argument("--max-steps", type=positive_int, help="stop after this many optimiser steps")
-    flags.add_argument("--max-seq-length", type=positive_int)
-    flags.add_argument("--train-seed", dest="train_seed", type=int, help="training seed")
+    flags.add_argument("--epochs", type=in_range(TRAIN["epochs"]))
+    flags.add_argument("--lr", type=in_range(TRAIN["learning_rate"]), help="learning rate")
+    flags.add_argument("--lora-r", type=in_range(TRAIN["lora_r"]))
+    flags.add_argument("--lora-alpha", type=in_range(TRAIN["lora_alpha"]))
+    flags.add_argument("--lora-dropout", type=in_range(TRAIN["lora_dropout"]))
     flags.add_argument(
-        "--max-empty-share", type=share, help="at most this share of training windows answer {} (1: all)"
+        "--train-batch-size", type=in_range(TRAIN["per_device_batch_size"]), help="per-device batch size"
+    )
+    flags.add_argument(
+        "--grad-accum",
+        type=in_range(TRAIN["gradient_accumulation_steps"]),
+        help="gradient accumulation steps",
+    )
+    flags.add_argument(
+        "--max-steps", type=in_range(TRAIN["max_steps"]), help="stop after this many optimiser steps"
+    )
+    flags.add_argument("--max-seq-length", type=in_range(TRAIN["max_seq_length"]))
+    flags.add_argument("--train-seed", dest="train_seed", type=in_range(TRAIN["seed"]), help="training seed")
+    flags.add_argument(
+        "--max-empty-share",
+        type=in_range(TRAIN["max_empty_share"]),
+        help="at most this share of training windows answer {} (1: all)",
     )
     flags.add_argument(
         "--max-train-windows",
-        type=positive_int,
+        type=in_range(TRAIN["max_train_windows"]),
         help="train on a deterministic sub-sample of this many windows",
     )
     flags.add_argument(
         "--tag-positive-weight",
-        type=positive_float,
+        type=in_range(TRAIN["tag_positive_weight"]),
         help="tagger: loss weight of B and I tags relative to O (default 5 for the tagger)",
     )
     flags.add_argument(
         "--max-eval-windows",
-        type=positive_int,
+        type=in_range(TRAIN["max_eval_windows"]),
         help="validation windows for the eval loss (a deterministic sub-sample)",
     )
 
@@ -174,7 +188,9 @@ def run(args: argparse.Namespace) -> int:
         task.name, source.path, args.window_chars, variant, tokenizer=tokenizer
     )
     output = args.output or Path("runs") / f"train-{task.name}"
-    print(f"training a {quantization} LoRA adapter for {task.name} on {len(train)} windows -> {output}")
+    from benchmark.quant import adapter_description
+
+    print(f"training {adapter_description(quantization)} for {task.name} on {len(train)} windows -> {output}")
     from benchmark.run_lock import run_folder_lock
     from benchmark.run_log import library_output_to_log
     from benchmark.train import train_adapter

@@ -8,17 +8,24 @@ when present, else from the concatenated label file; the FLC/TC labels are the g
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 
 from core.errors import DataError
-from core.labels import LabelKind, LabelRow, read_label_file, read_utf8
+from core.labels import (
+    TASK_NAMES,
+    LabelKind,
+    LabelRow,
+    label_file_name,
+    read_article_text,
+    read_label_file,
+    read_label_folder,
+)
 from core.types import Article, Span, SplitData
 
 SPLITS: tuple[str, ...] = ("train", "dev", "test")
 GOLD_SPLITS: frozenset[str] = frozenset({"train", "dev"})
 _ARTICLE_FILE = re.compile(r"article([0-9]+)\.txt")
-_TASK_NAMES: dict[str, str] = {"si": "task-si", "flc": "task-flc-tc"}
 
 
 def articles_dir(data_dir: Path, split: str) -> Path:
@@ -28,12 +35,12 @@ def articles_dir(data_dir: Path, split: str) -> Path:
 
 def labels_folder(data_dir: Path, split: str, kind: LabelKind) -> Path:
     """The per-article label folder of a split, e.g. `train-labels-task-flc-tc/`."""
-    return data_dir / f"{split}-labels-{_TASK_NAMES[kind]}"
+    return data_dir / f"{split}-labels-{TASK_NAMES[kind]}"
 
 
 def labels_file(data_dir: Path, split: str, kind: LabelKind) -> Path:
     """The concatenated label file of a split, e.g. `train-task-flc-tc.labels`."""
-    return data_dir / f"{split}-{_TASK_NAMES[kind]}.labels"
+    return data_dir / f"{split}-{TASK_NAMES[kind]}.labels"
 
 
 def load_articles(data_dir: Path, split: str) -> dict[str, Article]:
@@ -48,7 +55,7 @@ def load_articles(data_dir: Path, split: str) -> dict[str, Article]:
             found.append((int(match.group(1)), match.group(1), path))
     articles: dict[str, Article] = {}
     for _, article_id, path in sorted(found):
-        articles[article_id] = Article(article_id, read_utf8(path))
+        articles[article_id] = Article(article_id, read_article_text(path))
     return articles
 
 
@@ -66,6 +73,36 @@ def read_gold_rows(
     for row in rows:
         _check_row_fits(row, articles, split)
     return rows
+
+
+def check_concatenated_labels(
+    data_dir: Path, split: str, kind: LabelKind, articles: dict[str, Article]
+) -> None:
+    """When a split has both label layouts, the concatenated file must be valid and hold the folder's rows.
+
+    The loader reads the folder and ignores the file; `bench data check` checks both, so a corrupted
+    concatenated file never passes (DataError naming its first row the folder does not have).
+    """
+    folder, file = labels_folder(data_dir, split, kind), labels_file(data_dir, split, kind)
+    if not (folder.is_dir() and file.is_file()):
+        return
+    file_rows = read_label_file(file, kind)
+    for row in file_rows:
+        _check_row_fits(row, articles, split)
+    remaining = Counter(
+        (row.article_id, row.technique, row.start, row.end)
+        for row in _read_label_folder(folder, kind, articles)
+    )
+    for row in file_rows:
+        key = (row.article_id, row.technique, row.start, row.end)
+        if remaining[key] <= 0:
+            raise DataError(file, row.line, f"row not in {folder.name}/ (the two label layouts differ)")
+        remaining[key] -= 1
+    missing = sum(remaining.values())
+    if missing:
+        raise DataError(
+            file, None, f"{missing} row(s) of {folder.name}/ are missing here (the layouts differ)"
+        )
 
 
 def load_split(data_dir: Path, split: str) -> SplitData:
@@ -91,24 +128,13 @@ def spans_by_article(rows: list[LabelRow], articles: dict[str, Article]) -> dict
 
 
 def _read_label_folder(folder: Path, kind: LabelKind, articles: dict[str, Article]) -> list[LabelRow]:
-    """Rows of every `article<ID>.<task>.labels` file in a folder, each row checked against its file's id."""
-    pattern = re.compile(rf"article([0-9]+)\.{_TASK_NAMES[kind]}\.labels")
+    """Rows of every `article<ID>.<task>.labels` file in a folder (the strict reader of `core.labels`)."""
     rows: list[LabelRow] = []
-    for path in sorted(folder.iterdir()):
-        match = pattern.fullmatch(path.name)
-        if match is None or not path.is_file():
-            continue
-        file_id = match.group(1)
+    for file_id, file_rows in read_label_folder(folder, kind).items():
         if file_id not in articles:
+            path = folder / label_file_name(file_id, kind)
             raise DataError(path, None, f"labels for article {file_id}, which has no article<ID>.txt")
-        for row in read_label_file(path, kind):
-            if row.article_id != file_id:
-                raise DataError(
-                    path,
-                    row.line,
-                    f"row is for article {row.article_id} but the file is for article {file_id}",
-                )
-            rows.append(row)
+        rows.extend(file_rows)
     return rows
 
 

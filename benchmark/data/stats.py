@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from benchmark.data.loader import SPLITS, articles_dir, load_split, read_gold_rows
+from benchmark.data.loader import SPLITS, articles_dir, check_concatenated_labels, load_split, read_gold_rows
 from benchmark.data.windows import make_windows, spans_in_window
 from core.labels import LabelRow
 from core.techniques import LABELS
@@ -81,6 +81,8 @@ def check_corpus(data_dir: Path, window_chars: int = DEFAULT_WINDOW_CHARS) -> Co
     for split in present:
         data = load_split(data_dir, split)
         si_rows = read_gold_rows(data_dir, split, "si", data.articles) if data.has_gold else None
+        for kind in ("flc", "si"):
+            check_concatenated_labels(data_dir, split, kind, data.articles)
         results.append(split_stats(data, si_rows, window_chars))
     absent = tuple(split for split in SPLITS if split not in present)
     return CorpusStats(data_dir, tuple(results), absent)

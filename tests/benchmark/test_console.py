@@ -62,9 +62,9 @@ def test_verdict_says_who_wins_or_that_there_is_no_significant_difference() -> N
 def test_training_display_follows_steps_and_losses(capsys: pytest.CaptureFixture[str]) -> None:
     from types import SimpleNamespace
 
-    from benchmark.train_display import training_display
+    from benchmark.train_display import _rich_display
 
-    display = training_display()
+    display = _rich_display()  # what a terminal gets
     state = SimpleNamespace(is_world_process_zero=True, max_steps=4, global_step=0)
     display.on_train_begin(None, state, None)
     for step in range(1, 5):
@@ -76,3 +76,24 @@ def test_training_display_follows_steps_and_losses(capsys: pytest.CaptureFixture
     display.on_train_end(None, state, None)
     assert display.progress is None
     assert "4/4 steps · loss 2.500 · eval loss 1.250" in capsys.readouterr().err
+
+
+def test_piped_training_display_prints_plain_lines(capsys: pytest.CaptureFixture[str]) -> None:
+    """stderr is not a terminal under capsys: one plain line per 10% of the steps (issue 22, case 12)."""
+    from types import SimpleNamespace
+
+    from benchmark.train_display import training_display
+
+    display = training_display()
+    state = SimpleNamespace(is_world_process_zero=True, max_steps=4, global_step=0)
+    display.on_train_begin(None, state, None)
+    for step in range(1, 5):
+        state.global_step = step
+        display.on_log(None, state, None, logs={"loss": 3.0 - step / 2})
+        display.on_step_end(None, state, None)
+    display.on_train_end(None, state, None)
+    lines = capsys.readouterr().err.splitlines()
+    assert [line.split(" · ")[0] for line in lines] == [
+        f"training: step {n}/4 ({n * 25}%)" for n in range(1, 5)
+    ]
+    assert lines[-1].startswith("training: step 4/4 (100%) · loss 1.000 · eval loss – · 0 s left")

@@ -139,3 +139,47 @@ def test_concurrent_appends_from_several_processes_stay_whole(
     with caplog.at_level(logging.WARNING):
         assert len(CompletionCache(path)) == 480
     assert not caplog.records
+
+
+def test_a_full_disk_during_an_append_is_one_error_and_no_torn_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 22, case 6: ENOSPC while appending takes the partial write back and names the file."""
+    import errno
+    import os
+
+    from benchmark import gen_cache
+    from benchmark.gen_cache import CompletionCache, new_entry
+    from core.safe_write import WriteError
+
+    path = tmp_path / "completions.jsonl"
+    cache = CompletionCache(path)
+    cache.append([new_entry("k1", "p1", "one", "eos", 3, 1)])
+    before = path.read_bytes()
+    real_write = os.write
+
+    def half_then_full(descriptor: int, data: object) -> int:
+        if len(data) > 10:  # type: ignore[arg-type]
+            return real_write(descriptor, data[:10])  # type: ignore[index]
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(gen_cache.os, "write", half_then_full)
+    with pytest.raises(WriteError, match=r"cannot write the completion cache .*completions.jsonl: No space"):
+        cache.append([new_entry("k2", "p2", "two", "eos", 3, 1)])
+    monkeypatch.undo()
+    assert path.read_bytes() == before
+
+
+def test_an_entry_whose_text_is_not_a_string_is_a_corrupt_line(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Issue 22, case 11: a number as text is skipped with a warning, never coerced with str()."""
+    from benchmark.gen_cache import CompletionCache
+
+    path = tmp_path / "completions.jsonl"
+    entry = {"key": "k", "prompt_hash": "p", "text": 12, "stopped": "eos", "n_prompt_tokens": 1,
+             "n_new_tokens": 1, "created": 0.0}  # fmt: skip
+    path.write_text(json.dumps(entry) + "\n", encoding="utf-8")
+    with caplog.at_level(logging.WARNING):
+        cache = CompletionCache(path)
+    assert len(cache) == 0 and "field 'text' is not a string" in caplog.text

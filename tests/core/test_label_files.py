@@ -77,3 +77,24 @@ def test_unreadable_file_is_one_error_naming_it(tmp_path: Path, monkeypatch: pyt
     monkeypatch.setattr(Path, "read_bytes", denied)
     with pytest.raises(DataError, match=r"x\.labels: cannot read: Permission denied"):
         read_label_file(path, "flc")
+
+
+def test_an_offset_of_thousands_of_digits_is_one_error_with_file_and_line(tmp_path: Path) -> None:
+    path = _write(tmp_path, "7\tDoubt\t0\t5\n7\tDoubt\t0\t" + "9" * 5000 + "\n")
+    with pytest.raises(DataError, match=r"x.labels:2: end offset has 5000 digits"):
+        read_label_file(path, "flc")
+
+
+def test_label_folder_reads_the_official_names_only(tmp_path: Path) -> None:
+    from core.labels import label_folder_kind, read_label_folder
+
+    _write(tmp_path, "7\tDoubt\t0\t5\n", "article7.task-flc-tc.labels")
+    _write(tmp_path, "7\tDoubt\t1\t2\n", "article7.task-flc-tc.orig.labels")
+    _write(tmp_path, "8\t1\t2\n", "article8.task-si.labels")
+    assert label_folder_kind(tmp_path) == "flc"
+    rows = read_label_folder(tmp_path, "flc")
+    assert list(rows) == ["7"] and [(r.start, r.end) for r in rows["7"]] == [(0, 5)]
+    assert list(read_label_folder(tmp_path, "si")) == ["8"]
+    _write(tmp_path, "9\tDoubt\t0\t5\n", "article7.task-flc-tc.labels")
+    with pytest.raises(DataError, match="row is for article 9 but the file is for article 7"):
+        read_label_folder(tmp_path, "flc")

@@ -127,3 +127,34 @@ def test_write_then_read_round_trips(tmp_path: Path) -> None:
     }
     with pytest.raises(ValueError, match="no technique"):
         format_predictions({"1": [Span(0, 1)]}, "flc")
+
+
+def test_gold_folder_reads_only_the_official_file_names(tmp_path: Path) -> None:
+    """A stray `*.orig.labels` or an SI file in an FLC folder is not gold (issue 22, case 2)."""
+    root = write_corpus(tmp_path)
+    folder = root / "dev-labels-task-flc-tc"
+    (folder / "article11.task-flc-tc.orig.labels").write_text(f"11\t{LOADED}\t0\t3\n", encoding="utf-8")
+    (folder / "article13.task-si.labels").write_text("", encoding="utf-8")
+    gold = load_gold(folder, root / "dev-articles")
+    assert gold.spans["11"] == [Span(14, 18, LOADED), Span(14, 24, NAME)]
+    assert gold.spans["13"] == [Span(0, 5, LOADED)]
+    assert gold.kind == "flc"
+
+
+def test_si_gold_folder_is_read_by_its_official_names(tmp_path: Path) -> None:
+    folder = tmp_path / "dev-labels-task-si"
+    folder.mkdir()
+    (folder / "article5.task-si.labels").write_text("5\t0\t4\n", encoding="utf-8")
+    (folder / "article5.labels").write_text("5\t0\t9\n", encoding="utf-8")
+    gold = load_gold(folder)
+    assert (gold.kind, gold.spans) == ("si", {"5": [Span(0, 4)]})
+
+
+def test_article_text_that_is_a_symlink_is_refused(tmp_path: Path) -> None:
+    root = write_corpus(tmp_path)
+    article = root / "dev-articles" / "article13.txt"
+    target = tmp_path / "elsewhere.txt"
+    article.rename(target)
+    article.symlink_to(target)
+    with pytest.raises(DataError, match=r"article13.txt: is a symbolic link"):
+        load_gold(root / "dev-labels-task-flc-tc", root / "dev-articles")

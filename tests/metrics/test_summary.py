@@ -83,3 +83,20 @@ def test_compare_identical_and_better_systems() -> None:
 def test_unknown_metric_is_rejected() -> None:
     with pytest.raises(ValueError, match="unknown metric 'bleu'"):
         compare_systems(PRED, PRED, GOLD, TEXTS, metrics=("bleu",))
+
+
+def test_no_gold_and_no_predictions_is_undefined_not_a_perfect_score() -> None:
+    """Issue 22, case 3: the official F1 1.0 on nothing is reported as undefined (None, no CI)."""
+    gold = {"1": [Span(3, 8, LOADED)], "2": []}
+    pred: dict[str, list[Span]] = {"1": [], "2": []}
+    summary = summarize_system(pred, gold, TEXTS, techniques=(NAME,), technique_agnostic=False, iterations=50)
+    for name in METRIC_NAMES:
+        assert summary.metrics[name] == MetricValue(None, None), name
+    assert summary.per_technique[NAME].flc_f1 is None
+
+
+def test_the_official_rules_hold_whenever_there_is_something_to_score() -> None:
+    gold = {"1": [], "2": []}
+    pred = {"1": [Span(3, 8, NAME)], "2": []}
+    summary = summarize_system(pred, gold, TEXTS, techniques=(NAME,), technique_agnostic=False, iterations=0)
+    assert summary.metrics["si_f1"].value == 0.0 and summary.metrics["flc_precision"].value == 0.0

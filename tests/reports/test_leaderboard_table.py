@@ -115,3 +115,15 @@ def test_generate_and_tagger_runs_rank_side_by_side_under_their_own_labels(fake:
     assert not excluded
     assert ranked["model"].iloc[0] == "tiny-llama (tagger)"
     assert set(ranked["model"]) == {"tiny-llama", "tiny-llama (tagger)"}
+
+
+def test_two_folders_with_one_run_id_rank_once(tmp_path: Path, fake: ModuleType) -> None:
+    """Issue 22, case 11: a copied run folder is not ranked twice; the copy is listed apart."""
+    runs = tmp_path / "runs"
+    fake.write_run(runs / "a" / "20240501-nc", fake.results_dict(created="2024-05-01T10:00:00+00:00"))
+    fake.write_run(runs / "b" / "20240501-nc", fake.results_dict(created="2024-05-03T10:00:00+00:00"))
+    ranked, excluded = leaderboard_table(load_runs(runs), "flc_f1")
+    assert ranked["run"].tolist().count("20240501-nc") == len({s for s in ranked["system"]})
+    (copy,) = excluded
+    assert "same run id as" in copy.reason and str(runs / "b" / "20240501-nc") in copy.reason
+    assert copy.run.created.startswith("2024-05-01")

@@ -65,3 +65,19 @@ def test_report_markdown_escapes_hostile_ids(fake: ModuleType, tmp_path: Path) -
     assert "<script>" not in report and not re.search(r"(?<!\\)\]\(", report)
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in report
     assert "# Run report: [x\\](javascript:alert(1))" in report
+
+
+def test_csv_cells_that_a_spreadsheet_would_run_are_neutralised(tmp_path: Path) -> None:
+    """Issue 22, case 11: text starting with = + - @ gets a leading quote; numbers stay numbers."""
+    import pandas as pd
+
+    from reports.render import write_csv
+
+    frame = pd.DataFrame(
+        {"run": ["=HYPERLINK(1)", "+1+2", "@SUM(A1)", "-cmd", "plain"], "gain": [-0.05, 0.1, 0.2, 0.3, 0.4]},
+        dtype=object,
+    )
+    text = write_csv(frame, tmp_path / "t.csv").read_text(encoding="utf-8")
+    for cell in ("'=HYPERLINK(1)", "'+1+2", "'@SUM(A1)", "'-cmd", "plain", "-0.050"):
+        assert cell in text
+    assert "'-0.050" not in text

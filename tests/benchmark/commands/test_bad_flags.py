@@ -17,6 +17,15 @@ REPO = Path(__file__).resolve().parents[3]
 
 UNKNOWN_TABLE = "[train]\nlora_r = 8\n[generation]\ntemperature = 0.7\n"
 UNKNOWN_KEY = "[train]\nlora_rank = 8\n"
+CONFIGS = {  # placeholder in an argument list -> config file content
+    "CONFIG_TABLE": UNKNOWN_TABLE,
+    "CONFIG_KEY": UNKNOWN_KEY,
+    "CONFIG_INF_EPOCHS": "[train]\nepochs = inf\n",
+    "CONFIG_NO_MODULES": "[train]\ntarget_modules = []\n",
+    "CONFIG_NEGATIVE_SEED": "seed = -1\n[train]\nlora_r = 8\n",
+    "CONFIG_HUGE_ITERATIONS": "iterations = 100000000000\n[train]\nlora_r = 8\n",
+    "CONFIG_HUGE_RANK": "[train]\nlora_r = 100000000000\n",
+}
 
 # (arguments, a piece of the one error line)
 BAD_FLAGS = [
@@ -62,6 +71,30 @@ BAD_FLAGS = [
         "not a tagger folder",
     ),
     (["prompt", "--task", "doubt", "--article", "700001", "--shots", "500"], "--shots 500: only"),
+    # issue 22, case 4: values that used to pass the checks and crash after model work
+    (["run", "--task", "name-calling", "--seed", "-1"], "--seed: expected a non-negative integer"),
+    (["eval", "--task", "name-calling", "--iterations", "100000000000"], "--iterations: expected a non-neg"),
+    (["run", "--task", "name-calling", "--train-seed", "-1"], "--train-seed: expected a non-negative"),
+    (
+        ["run", "--task", "name-calling", "--max-seq-length", "1"],
+        "--max-seq-length: expected an integer >= 16",
+    ),
+    (
+        ["train", "--task", "name-calling", "--lora-r", "100000000000"],
+        "--lora-r: expected a positive integer",
+    ),
+    (["run", "--task", "name-calling", "--lora-dropout", "1.5"], "--lora-dropout: expected a non-negative"),
+    (
+        ["run", "--task", "name-calling", "--config", "CONFIG_INF_EPOCHS"],
+        "invalid training setting epochs = inf",
+    ),
+    (["run", "--task", "name-calling", "--config", "CONFIG_NO_MODULES"], "target_modules = []"),
+    (
+        ["run", "--task", "name-calling", "--config", "CONFIG_NEGATIVE_SEED"],
+        "run setting seed = -1: expected",
+    ),
+    (["run", "--task", "name-calling", "--config", "CONFIG_HUGE_ITERATIONS"], "iterations = 100000000000"),
+    (["train", "--task", "name-calling", "--config", "CONFIG_HUGE_RANK"], "lora_r = 100000000000"),
 ]
 
 
@@ -69,12 +102,9 @@ BAD_FLAGS = [
 def test_bad_flag_is_one_line_exit_2_and_no_run_folder(
     tmp_path: Path, argv: list[str], expected: str
 ) -> None:
-    (tmp_path / "table.toml").write_text(UNKNOWN_TABLE, encoding="utf-8")
-    (tmp_path / "key.toml").write_text(UNKNOWN_KEY, encoding="utf-8")
-    argv = [
-        {"CONFIG_TABLE": str(tmp_path / "table.toml"), "CONFIG_KEY": str(tmp_path / "key.toml")}.get(a, a)
-        for a in argv
-    ]
+    for name, content in CONFIGS.items():
+        (tmp_path / f"{name}.toml").write_text(content, encoding="utf-8")
+    argv = [str(tmp_path / f"{a}.toml") if a in CONFIGS else a for a in argv]
     env = {k: v for k, v in os.environ.items() if k != "PTC_DATA_DIR"}
     env.update(PYTHONPATH=str(REPO), HF_HUB_OFFLINE="1")
     started = time.perf_counter()
@@ -99,7 +129,7 @@ def test_help_and_usage_errors_return_instead_of_exiting(capsys: pytest.CaptureF
     assert main(["run", "--task", "doubt", "--batch-size", "zero"]) == 2
     assert (
         capsys.readouterr().err
-        == "bench run: error: argument --batch-size: expected a positive integer, got 'zero'\n"
+        == "bench run: error: argument --batch-size: expected a positive integer up to 4,096, got 'zero'\n"
     )
     assert main(["--help"]) == 0
     assert "usage: bench" in capsys.readouterr().out
@@ -110,3 +140,37 @@ def test_option_validators() -> None:
     for validator, text in ((positive_int, "0"), (non_negative_int, "-1"), (positive_float, "nan")):
         with pytest.raises(Exception, match="expected a"):
             validator(text)
+
+
+@pytest.mark.parametrize("damage", ["truncated", "empty", "missing", "broken-config"])
+def test_damaged_adapter_for_eval_is_one_line_exit_2(tmp_path: Path, damage: str) -> None:
+    """`bench eval --adapter DIR` verifies the adapter first (issue 22, case 5)."""
+    import json
+
+    import numpy as np
+    from safetensors.numpy import save_file
+
+    adapter = tmp_path / "adapter"
+    adapter.mkdir()
+    (adapter / "adapter_config.json").write_text(json.dumps({"peft_type": "LORA"}), encoding="utf-8")
+    weights = adapter / "adapter_model.safetensors"
+    save_file({"w": np.zeros((8, 8), dtype=np.float32)}, str(weights))
+    if damage == "truncated":
+        weights.write_bytes(weights.read_bytes()[:-7])
+    elif damage == "empty":
+        weights.write_bytes(b"")
+    elif damage == "missing":
+        weights.unlink()
+    else:
+        (adapter / "adapter_config.json").write_text('{"peft_type": ', encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k != "PTC_DATA_DIR"}
+    env.update(PYTHONPATH=str(REPO), HF_HUB_OFFLINE="1")
+    argv = ["eval", "--task", "name-calling", "--model", "tiny", "--adapter", str(adapter)]
+    done = subprocess.run(
+        [sys.executable, "-m", "benchmark.cli", *argv], cwd=tmp_path, env=env, capture_output=True, text=True
+    )
+    lines = [line for line in done.stderr.splitlines() if not line.startswith("note: ")]
+    assert done.returncode == 2, done.stderr
+    assert len(lines) == 1 and lines[0].startswith("bench eval: error: ") and str(adapter) in lines[0]
+    assert "Traceback" not in done.stderr
+    assert not (tmp_path / "runs").exists()

@@ -285,3 +285,57 @@ def test_bench_score_tc_agrees_with_the_reference_on_dev(
     for label, expected in per_label.items():
         mine = result["per_technique"][label]
         assert (mine["precision"], mine["recall"], mine["f1"]) == pytest.approx(expected, abs=1e-9)
+
+
+def test_score_ignores_label_files_that_are_not_official_names(corpus: Path) -> None:
+    """A subprocess `bench score`: a stray .orig.labels file does not replace gold (issue 22, case 2)."""
+    import os
+    import subprocess
+    import sys
+
+    folder = corpus / "dev-labels-task-flc-tc"
+    (folder / "article1.task-flc-tc.orig.labels").write_text(f"1\t{LOADED}\t0\t5\n", encoding="utf-8")
+    pred = write(corpus / "p.txt", [f"1\t{LOADED}\t0\t10", f"1\t{NAME}\t20\t30"])
+    repo = Path(__file__).resolve().parents[3]
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "benchmark.cli",
+            "score",
+            "--task",
+            "flc",
+            "--pred",
+            str(pred),
+            "--json",
+            "--gold",
+            str(folder),
+        ],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(repo)},
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["f1"] == 1.0
+
+
+def test_score_an_offset_of_5000_digits_is_one_line(corpus: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    pred = write(corpus / "p.txt", [f"1\t{LOADED}\t0\t" + "7" * 5000])
+    gold = corpus / "dev-labels-task-flc-tc"
+    assert main(["score", "--task", "flc", "--pred", str(pred), "--gold", str(gold)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and "p.txt:1: end offset has 5000 digits" in err
+
+
+def test_score_keeps_the_official_f1_of_1_on_no_gold_and_no_predictions(
+    corpus: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`bench score` emulates the official scorer, so nothing vs nothing stays F1 1.0 (with a note)."""
+    folder = corpus / "dev-labels-task-flc-tc"
+    (folder / "article1.task-flc-tc.labels").write_text("", encoding="utf-8")
+    pred = write(corpus / "p.txt", [])
+    result = bench_json(capsys, "--task", "si", "--pred", str(pred), "--gold", str(folder))
+    assert (result["f1"], result["n_pred"], result["n_gold"]) == (1.0, 0, 0)
+    assert main(["score", "--task", "si", "--pred", str(pred), "--gold", str(folder)]) == 0
+    assert "official scorer's convention" in capsys.readouterr().err

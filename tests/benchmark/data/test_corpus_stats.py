@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from benchmark.data.stats import check_corpus, count_overlapping_pairs, gold_stats
 from core.labels import LabelRow
 from core.types import Span
@@ -54,3 +56,22 @@ def test_check_corpus_on_a_temp_release(tmp_path: Path, write_release: Callable[
     as_json = stats.to_json(is_sample=False)
     assert list(as_json["splits"]) == ["train", "dev", "test"]  # type: ignore[call-overload]
     assert as_json["splits"]["dev"] is None  # type: ignore[index]
+
+
+def test_a_corrupted_concatenated_file_beside_the_folders_fails_the_check(
+    tmp_path: Path, write_release: Callable[..., Path]
+) -> None:
+    """Issue 22, case 11: `data check` checks both layouts when both exist."""
+    from core.errors import DataError
+
+    texts = {"1": "They are thugs and crooks.\n", "2": "Calm.\n"}
+    rows = [("1", "Name_Calling,Labeling", 9, 14)]
+    write_release(tmp_path, "train", texts, rows)
+    (tmp_path / "train-task-flc-tc.labels").write_text("1\tName_Calling,Labeling\t9\t14\n", encoding="utf-8")
+    check_corpus(tmp_path)  # the same rows: fine
+    (tmp_path / "train-task-flc-tc.labels").write_text("1\tName_Calling,Labeling\t9\t15\n", encoding="utf-8")
+    with pytest.raises(DataError, match=r"train-task-flc-tc.labels:1: row not in train-labels-task-flc-tc/"):
+        check_corpus(tmp_path)
+    (tmp_path / "train-task-flc-tc.labels").write_text("1\tName_Calling,Labeling\tx\t15\n", encoding="utf-8")
+    with pytest.raises(DataError, match=r"train-task-flc-tc.labels:1: start offset must be an integer"):
+        check_corpus(tmp_path)

@@ -131,3 +131,13 @@ def test_si_rows_are_read_and_checked_too(tmp_path: Path, write_release: Callabl
     (tmp_path / "train-labels-task-si" / "article13.task-si.labels").write_text("13\t0\t99\n")
     with pytest.raises(DataError, match=r"article13\.task-si\.labels:1: span \[0, 99\) ends beyond"):
         read_gold_rows(tmp_path, "train", "si", split.articles)
+
+
+def test_an_article_that_is_a_symlink_is_refused(tmp_path: Path, write_release: Callable[..., Path]) -> None:
+    write_release(tmp_path, "train", TEXTS, ROWS)
+    article = tmp_path / "train-articles" / "article13.txt"
+    outside = tmp_path / "outside.txt"
+    article.rename(outside)
+    article.symlink_to(outside)
+    with pytest.raises(DataError, match=r"article13.txt: is a symbolic link"):
+        load_split(tmp_path, "train")
