@@ -6,6 +6,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from core import answer_format
 from core.types import Span, Window
 from tasks import answer, templates
 from tasks.prompt import Prompt
@@ -73,8 +74,8 @@ class Task:
     def output_schema(self, shape: Literal["object", "array"] = "object") -> dict[str, Any]:
         """JSON schema of a valid answer (technique classification has one shape only)."""
         if self.one_prompt_per_span:
-            return answer.classification_schema(self.labels)
-        return answer.phrase_schema(self.labels, shape)
+            return answer_format.classification_schema(self.labels)
+        return answer_format.phrase_schema(self.labels, shape)
 
     def instruction(self) -> str:
         """The instruction text of this task's phrase prompts."""
