@@ -5,12 +5,20 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
-from benchmark.train import TrainExample
 from core.types import SplitData
 
 EMPTY_ANSWER = "{}"
+
+
+@dataclass(frozen=True)
+class TrainExample:
+    """One training pair; `completion` is the target answer WITHOUT the eos (the recipe adds it)."""
+
+    prompt: str
+    completion: str
 
 
 def build_train_examples(

@@ -25,8 +25,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from benchmark.examples import EMPTY_ANSWER
-from benchmark.train import TrainExample
+from benchmark.examples import EMPTY_ANSWER, TrainExample
 
 DEFAULT_VARIANTS = ("share-0.3", "share-0.1", "short-prompt")
 
