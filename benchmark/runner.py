@@ -9,8 +9,8 @@ from __future__ import annotations
 import json
 import os
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -22,23 +22,10 @@ from benchmark.oracle import oracle_outcome
 from benchmark.results_writer import adapter_info, run_manifest, write_run_folder
 from benchmark.run_config import RunSpec
 from benchmark.scoring import RunContext, score_run
+from benchmark.stage import PreparedData, Reporter
 from core.hashing import split_hash, stable_hash
 from core.types import SplitData
 from tasks import Task, get_task
-
-Reporter = Callable[[str], None]
-
-
-@dataclass(frozen=True)
-class PreparedData:
-    """The loaded splits and the task's evaluation items."""
-
-    source_dir: Path
-    is_sample: bool
-    train: SplitData
-    validation: SplitData
-    evaluation: SplitData
-    data_hash: str
 
 
 def prepare_data(spec: RunSpec, report: Reporter) -> PreparedData:
