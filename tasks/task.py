@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -108,17 +108,3 @@ class Task:
     def counts(self, span: Span) -> bool:
         """True when a gold span counts for this task."""
         return self.gold_labels is None or span.technique in self.gold_labels
-
-    def select_shots(
-        self,
-        candidates: Sequence[Shot],
-        k: int,
-        seed: int = 0,
-        *,
-        exclude_articles: Collection[str] = (),
-        max_chars: int | None = None,
-    ) -> list[Shot]:
-        """k worked examples picked deterministically from training windows (see `tasks.shots`)."""
-        from tasks.shots import select_shots
-
-        return select_shots(self, candidates, k, seed, exclude_articles=exclude_articles, max_chars=max_chars)
