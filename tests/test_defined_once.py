@@ -15,6 +15,9 @@ ONCE = {
     "SI_VALUE": "core/answer_format.py",
     "phrase_schema": "core/answer_format.py",
     "classification_schema": "core/answer_format.py",
+    "PreparedData": "benchmark/stage.py",
+    "TrainExample": "benchmark/examples.py",
+    "select_shots": "tasks/shots.py",
 }
 
 
