@@ -14,7 +14,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, NoReturn
 
-from benchmark.data import load_split, resolve_data_dir, validation_split
+from benchmark.data import load_split, load_train_and_validation, resolve_data_dir
 from benchmark.evaluate import EvalItem, SystemOutcome, build_eval_items, evaluate_completions
 from benchmark.examples import split_examples
 from benchmark.generate import GenSettings
@@ -33,8 +33,7 @@ def prepare_data(spec: RunSpec, report: Reporter) -> PreparedData:
     source = resolve_data_dir(spec.data_dir)
     if source.notice:
         report(source.notice)
-    train_full = load_split(source.path, "train")
-    train, validation = validation_split(train_full)
+    train, validation = load_train_and_validation(source.path)
     evaluation = validation if spec.split == "validation" else load_split(source.path, spec.split)
     if not evaluation.has_gold:
         raise_user(f"split {spec.split!r} has no gold labels to score against; use dev or validation")
