@@ -9,16 +9,13 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
 
 from benchmark.data.windows import make_windows, spans_in_window, window_spans_to_article
 from core.records import SampleParse, SampleRecord, text_hash
 from core.types import Span, SplitData, Window
-from metrics.align import align_phrases
+from metrics.align import AlignPolicy, align_phrases
 from metrics.parse import ParseResult, parse_classification, parse_generation
 from tasks import Task, render_classification
-
-AlignPolicy = Literal["all", "first"]
 
 
 @dataclass(frozen=True)

@@ -5,12 +5,20 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
-from benchmark.train import TrainExample
 from core.types import SplitData
 
 EMPTY_ANSWER = "{}"
+
+
+@dataclass(frozen=True)
+class TrainExample:
+    """One training pair; `completion` is the target answer WITHOUT the eos (the recipe adds it)."""
+
+    prompt: str
+    completion: str
 
 
 def build_train_examples(
@@ -22,12 +30,12 @@ def build_train_examples(
     tokenizer: object | None = None,
 ) -> tuple[list[TrainExample], list[TrainExample]]:
     """(train, validation) pairs from the release's train split and its deterministic validation part."""
-    from benchmark.data import load_split, resolve_data_dir, validation_split
+    from benchmark.data import load_train_and_validation, resolve_data_dir
     from tasks import get_task
 
     task = get_task(task_name)
     source = resolve_data_dir(None if data_dir is None else str(data_dir))
-    train, validation = validation_split(load_split(source.path, "train"))
+    train, validation = load_train_and_validation(source.path)
     return (
         split_examples(task_name, train, window_chars, variant, tokenizer=tokenizer),
         split_examples(task.name, validation, window_chars, variant, tokenizer=tokenizer),

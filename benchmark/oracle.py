@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from benchmark.evaluate import AlignPolicy, SystemOutcome, build_eval_items, evaluate_completions
+from benchmark.evaluate import SystemOutcome, build_eval_items, evaluate_completions
 from core.types import SplitData
+from metrics.align import AlignPolicy
 from metrics.summary import SystemSummary, summarize_system
 from tasks import Task
 

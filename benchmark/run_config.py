@@ -13,11 +13,11 @@ from pathlib import Path
 from typing import Any, Literal
 
 from benchmark import limits
-from benchmark.evaluate import AlignPolicy
 from benchmark.limits import Range
 from benchmark.quant import Quantization
 from benchmark.train_config import TrainConfig
 from core.errors import UserError
+from metrics.align import AlignPolicy
 
 Approach = Literal["generate", "tagger"]
 

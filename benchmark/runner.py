@@ -9,12 +9,12 @@ from __future__ import annotations
 import json
 import os
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, NoReturn
 
-from benchmark.data import load_split, resolve_data_dir, validation_split
+from benchmark.data import load_split, load_train_and_validation, resolve_data_dir
 from benchmark.evaluate import EvalItem, SystemOutcome, build_eval_items, evaluate_completions
 from benchmark.examples import split_examples
 from benchmark.generate import GenSettings
@@ -22,23 +22,10 @@ from benchmark.oracle import oracle_outcome
 from benchmark.results_writer import adapter_info, run_manifest, write_run_folder
 from benchmark.run_config import RunSpec
 from benchmark.scoring import RunContext, score_run
+from benchmark.stage import PreparedData, Reporter
 from core.hashing import split_hash, stable_hash
 from core.types import SplitData
 from tasks import Task, get_task
-
-Reporter = Callable[[str], None]
-
-
-@dataclass(frozen=True)
-class PreparedData:
-    """The loaded splits and the task's evaluation items."""
-
-    source_dir: Path
-    is_sample: bool
-    train: SplitData
-    validation: SplitData
-    evaluation: SplitData
-    data_hash: str
 
 
 def prepare_data(spec: RunSpec, report: Reporter) -> PreparedData:
@@ -46,8 +33,7 @@ def prepare_data(spec: RunSpec, report: Reporter) -> PreparedData:
     source = resolve_data_dir(spec.data_dir)
     if source.notice:
         report(source.notice)
-    train_full = load_split(source.path, "train")
-    train, validation = validation_split(train_full)
+    train, validation = load_train_and_validation(source.path)
     evaluation = validation if spec.split == "validation" else load_split(source.path, spec.split)
     if not evaluation.has_gold:
         raise_user(f"split {spec.split!r} has no gold labels to score against; use dev or validation")

@@ -1,8 +1,10 @@
 """Scoring: a finished run's outcomes and its oracle become the run record, each score computed once.
 
-`score_run` is the one place where numbers are made: the span metrics of every system (with
-bootstrap CIs), JSON validity and hallucination rate, TC accuracy, macro FLC, the paired tests
-and the oracle ceiling. The run folder module only writes what it returns.
+`score_run` makes every number of a `bench run` record, with the functions of `metrics/`: the span
+metrics of every system (with bootstrap CIs), JSON validity and hallucination rate, TC accuracy,
+macro FLC, the paired tests and the oracle ceiling; the run folder module only writes what it
+returns. Other paths score with `metrics/` directly: `bench score` (official-format files),
+`bench oracle` (`benchmark/oracle.py`) and `bench approaches`.
 """
 
 from __future__ import annotations

@@ -69,13 +69,6 @@ class JsonCloseTracker:
         return False
 
 
-def json_close_end(text: str) -> int | None:
-    """Index just after the bracket that closes the first top-level JSON value of `text`, or None."""
-    tracker = JsonCloseTracker()
-    tracker.feed(text)
-    return tracker.close_end
-
-
 class JsonStopCriteria:
     """A transformers stopping criterion: per row, stop on end-of-sequence or once the JSON answer closes.
 

@@ -15,7 +15,7 @@ import random
 import shutil
 import time
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -102,17 +102,6 @@ def ensure_tiny_model(corpus_texts: Sequence[str] | None = None, *, recipe: Tiny
         raise
     logger.info("built the tiny model in %.1f s: %s", seconds, target)
     return target
-
-
-def tiny_model_info(path: Path) -> dict[str, Any]:
-    """The recipe, parameter count, final loss and build time recorded next to a tiny model."""
-    result: dict[str, Any] = json.loads((path / "tiny_recipe.json").read_text(encoding="utf-8"))
-    return result
-
-
-def quick_recipe(steps: int = 20) -> TinyRecipe:
-    """A smaller, faster recipe for tests (same shapes, fewer steps)."""
-    return replace(DEFAULT_RECIPE, vocab_size=512, hidden_size=64, seq_length=96, batch_size=4, steps=steps)
 
 
 def _default_corpus_texts() -> list[str]:

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from benchmark.checkpoints import last_complete_checkpoint
+from benchmark.examples import TrainExample, select_windows
 from benchmark.quant import Quantization
 from benchmark.train_config import TrainConfig
 from benchmark.train_loss import whole_run_loss
@@ -30,14 +31,6 @@ from core.safe_write import atomic_write_text
 
 MANIFEST_NAME = "manifest.json"
 VERSIONED_PACKAGES = ("torch", "transformers", "peft", "trl", "bitsandbytes", "accelerate", "datasets")
-
-
-@dataclass(frozen=True)
-class TrainExample:
-    """One training pair; `completion` is the target answer WITHOUT the eos (the recipe adds it)."""
-
-    prompt: str
-    completion: str
 
 
 @dataclass(frozen=True)
@@ -76,8 +69,6 @@ def train_adapter(
     `precision` (`benchmark.precision`): fp32, bf16 (autocast on a CPU, bf16 weights on CUDA), or
     auto, resolved for the device the model lands on.
     """
-    from benchmark.examples import select_windows
-
     available = (len(examples), len(eval_examples))
     examples = select_windows(
         examples,

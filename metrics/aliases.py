@@ -10,6 +10,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Sequence
 
+from core.answer_format import SI_VALUE
 from core.techniques import TECHNIQUES
 
 _ALIASES: dict[str, tuple[str, ...]] = {
@@ -89,13 +90,13 @@ _ALIASES: dict[str, tuple[str, ...]] = {
 }
 
 
-SPAN_IDENTIFICATION_KEY = "propaganda"
-
-
 def technique_key(name: str) -> str:
     """Comparison key: accents folded, case folded, only letters and digits kept."""
     decomposed = unicodedata.normalize("NFKD", name)
     return "".join(ch for ch in decomposed.casefold() if ch.isalnum())
+
+
+SPAN_IDENTIFICATION_KEY = technique_key(SI_VALUE)
 
 
 def _build_alias_index() -> dict[str, str]:

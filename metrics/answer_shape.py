@@ -1,70 +1,31 @@
-"""The answer's JSON schema and the check that a parsed value has that shape.
+"""The check that a parsed value is an answer of the format in `core.answer_format`.
 
-Schemas have the same shape as the tasks' ones (built here so metrics/ does not need tasks/).
-Values are checked with jsonschema before technique names are normalised, so the technique is any
-string at that point; the alias table decides afterwards whether it names a label.
+Values are checked against its schemas with `labels` None, before technique names are normalised,
+so the technique is any string at that point; the alias table decides afterwards whether it names a
+label. One violation is let through: an empty phrase, which the parser drops with a note.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any, Literal
+from typing import Any
 
-from jsonschema import Draft202012Validator
+from jsonschema import Draft202012Validator, ValidationError
 
+from core.answer_format import classification_schema, phrase_schema
 from metrics.json_lenient import JsonObject, JsonValue
 
 RawPair = tuple[str, str]
-SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 
 class ShapeError(ValueError):
     """The value is JSON but not an answer of the expected shape."""
 
 
-def answer_schema(
-    labels: Sequence[str] | None, shape: Literal["object", "array"] = "object"
-) -> dict[str, Any]:
-    """Schema of a phrase answer; `labels` None allows any technique string."""
-    technique: dict[str, Any] = {"type": "string"}
-    if labels is not None:
-        technique["enum"] = list(labels)
-    if shape == "object":
-        return {
-            "$schema": SCHEMA_DIALECT,
-            "type": "object",
-            "propertyNames": {"type": "string"},
-            "additionalProperties": technique,
-        }
-    return {
-        "$schema": SCHEMA_DIALECT,
-        "type": "array",
-        "items": {
-            "type": "object",
-            "properties": {"phrase": {"type": "string"}, "technique": technique},
-            "required": ["phrase", "technique"],
-            "additionalProperties": False,
-        },
-    }
-
-
-def classification_schema(labels: Sequence[str] | None) -> dict[str, Any]:
-    """Schema of a technique-classification answer `{"technique": LABEL}`."""
-    technique: dict[str, Any] = {"type": "string"}
-    if labels is not None:
-        technique["enum"] = list(labels)
-    return {
-        "$schema": SCHEMA_DIALECT,
-        "type": "object",
-        "properties": {"technique": technique},
-        "required": ["technique"],
-        "additionalProperties": False,
-    }
-
-
-_OBJECT_ITEM = Draft202012Validator(answer_schema(None, "object"))
-_ARRAY = Draft202012Validator(answer_schema(None, "array"))
-_CLASSIFICATION = Draft202012Validator(classification_schema(None))
+VALIDATORS: dict[str, Draft202012Validator] = {
+    "object": Draft202012Validator(phrase_schema(None, "object")),
+    "array": Draft202012Validator(phrase_schema(None, "array")),
+    "classification": Draft202012Validator(classification_schema(None)),
+}
 
 
 def raw_pairs(value: JsonValue) -> list[RawPair]:
@@ -74,18 +35,18 @@ def raw_pairs(value: JsonValue) -> list[RawPair]:
     """
     if isinstance(value, JsonObject):
         for key, item in value.pairs:
-            _check(_OBJECT_ITEM, {key: _plain(item)}, f"the value for {key!r}", with_path=False)
+            _check(VALIDATORS["object"], {key: _plain(item)}, f"the value for {key!r}", with_path=False)
         return [(key, item) for key, item in value.pairs if isinstance(item, str)]
     if isinstance(value, list):
         plain = [_unique_keys(item, f"item {index}") for index, item in enumerate(value)]
-        _check(_ARRAY, plain, "the answer")
+        _check(VALIDATORS["array"], plain, "the answer")
         return [(item["phrase"], item["technique"]) for item in plain]
     raise ShapeError(f"the answer is a {type(value).__name__}, not a JSON object or array")
 
 
 def classification_value(value: JsonValue) -> str:
     """The technique name of `{"technique": NAME}`; ShapeError when malformed."""
-    _check(_CLASSIFICATION, _unique_keys(value, "the answer"), "the answer")
+    _check(VALIDATORS["classification"], _unique_keys(value, "the answer"), "the answer")
     assert isinstance(value, JsonObject)
     name = value.pairs[0][1]
     assert isinstance(name, str)
@@ -94,12 +55,18 @@ def classification_value(value: JsonValue) -> str:
 
 def _check(validator: Draft202012Validator, instance: Any, where: str, *, with_path: bool = True) -> None:
     errors = sorted(
-        validator.iter_errors(instance), key=lambda error: [str(part) for part in error.absolute_path]
+        (error for error in validator.iter_errors(instance) if not _empty_phrase(error)),
+        key=lambda error: [str(part) for part in error.absolute_path],
     )
     if errors:
         error = errors[0]
         path = "".join(f"[{part!r}]" for part in error.absolute_path) if with_path else ""
         raise ShapeError(f"{where}{path}: {_short(error.message)}")
+
+
+def _empty_phrase(error: ValidationError) -> bool:
+    """True for the schema's one complaint the parser tolerates: a phrase that is the empty string."""
+    return error.validator == "minLength" and error.instance == ""
 
 
 def _unique_keys(item: JsonValue, where: str) -> Any:

@@ -12,12 +12,13 @@ import re
 from bisect import bisect_right
 from collections.abc import Collection, Iterable, Mapping, Sequence
 
+from core.answer_format import SI_VALUE
 from core.techniques import LABELS
 from core.types import Span
 from metrics.counts import ArticleCounts, ScoreByTechnique, SpanScore
 from metrics.spans import Interval, check_pred_articles, merge_intervals
 
-AGNOSTIC_TYPE = "propaganda"
+AGNOSTIC_TYPE = SI_VALUE
 _TOKEN = re.compile(r"\S+")
 
 

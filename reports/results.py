@@ -150,11 +150,6 @@ def find_runs(runs_dir: Path) -> list[Path]:
     return sorted(path.parent for path in runs_dir.rglob(RESULTS_FILE))
 
 
-def load_runs(runs_dir: Path) -> list[RunResults]:
-    """load_results for every run folder under `runs_dir`."""
-    return [load_results(run_dir) for run_dir in find_runs(runs_dir)]
-
-
 @dataclass(frozen=True)
 class UnreadableRun:
     """A run folder whose results.json cannot be read or is invalid, and why."""

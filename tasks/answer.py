@@ -1,15 +1,12 @@
-"""The answer format: target JSON built from gold spans, and the JSON schemas answers must meet."""
+"""Target answers built from gold spans, in the format of `core.answer_format`."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from typing import Any, Literal
 
+from core.answer_format import SI_VALUE
 from core.types import Span
-
-SI_VALUE = "propaganda"
-SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 
 def format_answer(pairs: Sequence[tuple[str, str]]) -> str:
@@ -57,41 +54,6 @@ def target_pairs(
             seen.add(pair)
             pairs.append(pair)
     return pairs
-
-
-def phrase_schema(labels: Sequence[str], shape: Literal["object", "array"] = "object") -> dict[str, Any]:
-    """JSON schema of a phrase answer: object phrase -> technique, or array of {phrase, technique}."""
-    technique = {"type": "string", "enum": list(labels)}
-    if shape == "object":
-        return {
-            "$schema": SCHEMA_DIALECT,
-            "type": "object",
-            "propertyNames": {"type": "string", "minLength": 1},
-            "additionalProperties": technique,
-        }
-    if shape == "array":
-        return {
-            "$schema": SCHEMA_DIALECT,
-            "type": "array",
-            "items": {
-                "type": "object",
-                "properties": {"phrase": {"type": "string", "minLength": 1}, "technique": technique},
-                "required": ["phrase", "technique"],
-                "additionalProperties": False,
-            },
-        }
-    raise ValueError(f"unknown answer shape {shape!r}; expected 'object' or 'array'")
-
-
-def classification_schema(labels: Sequence[str]) -> dict[str, Any]:
-    """JSON schema of a technique-classification answer `{"technique": LABEL}`."""
-    return {
-        "$schema": SCHEMA_DIALECT,
-        "type": "object",
-        "properties": {"technique": {"type": "string", "enum": list(labels)}},
-        "required": ["technique"],
-        "additionalProperties": False,
-    }
 
 
 def _dump(value: str) -> str:

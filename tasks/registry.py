@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import difflib
 
+from core.answer_format import SI_VALUE
 from core.errors import UserError
 from core.techniques import LABELS, TECHNIQUES
-from tasks.answer import SI_VALUE
 from tasks.definitions import SPAN_IDENTIFICATION_DEFINITION, TECHNIQUE_TEXTS, techniques_overview
 from tasks.task import Task
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from core import answer_format
 from core.types import Span, Window
 from tasks import answer, templates
 from tasks.prompt import Prompt
@@ -73,8 +74,8 @@ class Task:
     def output_schema(self, shape: Literal["object", "array"] = "object") -> dict[str, Any]:
         """JSON schema of a valid answer (technique classification has one shape only)."""
         if self.one_prompt_per_span:
-            return answer.classification_schema(self.labels)
-        return answer.phrase_schema(self.labels, shape)
+            return answer_format.classification_schema(self.labels)
+        return answer_format.phrase_schema(self.labels, shape)
 
     def instruction(self) -> str:
         """The instruction text of this task's phrase prompts."""
@@ -107,17 +108,3 @@ class Task:
     def counts(self, span: Span) -> bool:
         """True when a gold span counts for this task."""
         return self.gold_labels is None or span.technique in self.gold_labels
-
-    def select_shots(
-        self,
-        candidates: Sequence[Shot],
-        k: int,
-        seed: int = 0,
-        *,
-        exclude_articles: Collection[str] = (),
-        max_chars: int | None = None,
-    ) -> list[Shot]:
-        """k worked examples picked deterministically from training windows (see `tasks.shots`)."""
-        from tasks.shots import select_shots
-
-        return select_shots(self, candidates, k, seed, exclude_articles=exclude_articles, max_chars=max_chars)

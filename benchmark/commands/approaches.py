@@ -167,10 +167,10 @@ def approaches_frame(rows: list[dict[str, Any]], metric: str) -> Any:
 
 def _evaluated_split(run: Any) -> Any:
     """The split a run was scored on, loaded from the data folder its results name."""
-    from benchmark.data import load_split, validation_split
+    from benchmark.data import load_split, load_train_and_validation
 
     if run.split == "validation":
-        return validation_split(load_split(Path(run.data.dir), "train"))[1]
+        return load_train_and_validation(Path(run.data.dir))[1]
     return load_split(Path(run.data.dir), run.split)
 
 

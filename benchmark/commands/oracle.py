@@ -36,8 +36,8 @@ def run(args: argparse.Namespace) -> int:
     import sys
 
     from benchmark.data import load_split, resolve_data_dir
-    from benchmark.evaluate import AlignPolicy
     from benchmark.oracle import oracle_round_trip
+    from metrics.align import AlignPolicy
     from tasks import get_task, list_tasks
 
     source = resolve_data_dir(args.data_dir)

@@ -54,7 +54,7 @@ def run(args: argparse.Namespace) -> int:
     """Render and print one window's prompt and target."""
     from benchmark.data import load_split, resolve_data_dir
     from benchmark.data.windows import make_windows
-    from tasks import get_task
+    from tasks import get_task, select_shots
 
     task = get_task(args.task)
     source = resolve_data_dir(args.data_dir)
@@ -76,7 +76,7 @@ def run(args: argparse.Namespace) -> int:
     if task.one_prompt_per_span:
         prompt = render_tc(task, window, gold, args, shots)
     else:
-        chosen = task.select_shots(shots, args.shots, args.seed, exclude_articles={article.id})
+        chosen = select_shots(task, shots, args.shots, args.seed, exclude_articles={article.id})
         check_shot_count(args.shots, len(chosen))
         prompt = task.render(window, gold, variant=args.variant, shots=chosen)
     print(
@@ -120,7 +120,7 @@ def render_tc(
     pool: list[tuple[Window, list[Span]]],
 ) -> Prompt:
     """Technique classification: mark the chosen gold span of the window; label it when known."""
-    from tasks import render_classification
+    from tasks import render_classification, select_shots
 
     if not gold:
         raise UserError("technique-classification needs a window with gold spans (use --split train or dev)")
@@ -128,7 +128,7 @@ def render_tc(
     if not 0 <= args.span < len(ordered):
         raise UserError(f"the window has {len(ordered)} gold span(s); --span must be 0..{len(ordered) - 1}")
     span = ordered[args.span]
-    chosen = task.select_shots(pool, args.shots, args.seed, exclude_articles={window.article_id})
+    chosen = select_shots(task, pool, args.shots, args.seed, exclude_articles={window.article_id})
     shots = [
         (shot, min(spans, key=lambda s: (s.start, s.end, s.technique or "")))
         for shot, spans in chosen

@@ -231,7 +231,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _train_tagger(args: argparse.Namespace, task: Any, data_dir: Path, model_path: str, config: Any) -> int:
     """`bench train --approach tagger`: BIO windows of train and validation -> fit_tagger -> summary."""
-    from benchmark.data import load_split, validation_split
+    from benchmark.data import load_train_and_validation
     from benchmark.run_lock import run_folder_lock
     from benchmark.run_log import library_output_to_log
     from benchmark.tagger.stage import (
@@ -244,7 +244,7 @@ def _train_tagger(args: argparse.Namespace, task: Any, data_dir: Path, model_pat
 
     tokenizer = load_fast_tokenizer(model_path, trust_remote_code=args.trust_remote_code)
     max_length = chunk_tokens(tokenizer, config.max_seq_length)
-    train_split, validation = validation_split(load_split(data_dir, "train"))
+    train_split, validation = load_train_and_validation(data_dir)
     train = split_windows(task, train_split, tokenizer, window_chars=args.window_chars, max_length=max_length)
     held_out = split_windows(
         task, validation, tokenizer, window_chars=args.window_chars, max_length=max_length

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from benchmark.data.loader import SPLITS, load_split
 from benchmark.data.source import DataSource, resolve_data_dir
-from benchmark.data.splits import validation_split
+from benchmark.data.splits import load_train_and_validation, validation_split
 from benchmark.data.windows import make_windows, spans_in_window, window_spans_to_article
 from core.labels import LabelRow, read_label_file
 
@@ -13,6 +13,7 @@ __all__ = [
     "DataSource",
     "LabelRow",
     "load_split",
+    "load_train_and_validation",
     "make_windows",
     "read_label_file",
     "resolve_data_dir",

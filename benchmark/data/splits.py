@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from benchmark.data.loader import load_split
 from core.hashing import stable_int
 from core.types import SplitData
 
@@ -28,6 +31,11 @@ def validation_split(train: SplitData, fraction: float = 0.1) -> tuple[SplitData
         _subset(train, train.name, frozenset(ranked[n_validation:])),
         _subset(train, VALIDATION_SPLIT_NAME, validation_ids),
     )
+
+
+def load_train_and_validation(data_dir: Path) -> tuple[SplitData, SplitData]:
+    """(train part, validation part) of the train split in `data_dir`: the one way they are loaded."""
+    return validation_split(load_split(Path(data_dir), "train"))
 
 
 def _subset(split: SplitData, name: str, keep: frozenset[str]) -> SplitData:

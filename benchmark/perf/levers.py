@@ -25,8 +25,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from benchmark.examples import EMPTY_ANSWER
-from benchmark.train import TrainExample
+from benchmark.examples import EMPTY_ANSWER, TrainExample
 
 DEFAULT_VARIANTS = ("share-0.3", "share-0.1", "short-prompt")
 
@@ -86,7 +85,7 @@ def training_windows(
 def measure(args: argparse.Namespace, variant: Variant) -> dict[str, Any]:
     """Train the variant's adapter, then its validation loss and F1 (runs in the current process)."""
     from benchmark.catalogue import resolve_model
-    from benchmark.data import load_split, resolve_data_dir, validation_split
+    from benchmark.data import load_train_and_validation, resolve_data_dir
     from benchmark.evaluate import build_eval_items, evaluate_completions
     from benchmark.generate import GenSettings, generate_completions
     from benchmark.models import load_adapter, load_model
@@ -103,7 +102,7 @@ def measure(args: argparse.Namespace, variant: Variant) -> dict[str, Any]:
     config = load_train_config(None, model=args.model)
     config = replace(config, max_empty_share=1.0, max_train_windows=-1, max_eval_windows=-1)
     source = resolve_data_dir(args.data_dir)
-    train_split, validation = validation_split(load_split(source.path, "train"))
+    train_split, validation = load_train_and_validation(source.path)
     train_items = build_eval_items(task, train_split, window_chars=args.window_chars)
     validation_items = build_eval_items(task, validation, window_chars=args.window_chars)
     items = spread_sample(validation_items, args.eval_windows)

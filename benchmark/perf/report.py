@@ -94,20 +94,3 @@ def build_table(rows: Sequence[PerfRow], title: str = "bench perf") -> Any:
             row.notes,
         )
     return table
-
-
-def markdown_table(rows: Sequence[PerfRow]) -> str:
-    """The same rows as a Markdown table (for the README), notes left out."""
-    lines = ["| measure | ours | naive | ratio | unit | target | met |", "|---|---:|---:|---:|---|---|---|"]
-    for row in rows:
-        cells = [
-            f"{row.section}: {row.name}",
-            format_number(row.ours, row.unit),
-            format_number(row.naive, row.unit),
-            format_ratio(row.ratio),
-            row.unit,
-            row.target.replace(">", "&gt;").replace("<", "&lt;"),
-            met_text(row),
-        ]
-        lines.append("| " + " | ".join(cells) + " |")
-    return "\n".join(lines) + "\n"

@@ -66,7 +66,7 @@ class PerfSettings:
 def run_perf(settings: PerfSettings, report: Reporter) -> PerfReport:
     """Every requested comparison; data, model and machine recorded in the context."""
     from benchmark.catalogue import resolve_model
-    from benchmark.data import load_split, resolve_data_dir, validation_split
+    from benchmark.data import load_split, load_train_and_validation, resolve_data_dir
 
     started = time.perf_counter()
     load_at_start = os.getloadavg()
@@ -74,7 +74,7 @@ def run_perf(settings: PerfSettings, report: Reporter) -> PerfReport:
     sample_note = " (the sample corpus: set --data-dir for the PTC release)" if source.is_sample else ""
     data_note = f"{source.path}{sample_note}"
     report(f"data: {data_note}")
-    train, _validation = validation_split(load_split(source.path, "train"))
+    train, _validation = load_train_and_validation(source.path)
     dev = load_split(source.path, "dev")
     report(f"model: {settings.model} (building or converting it first if it is not cached)")
     model_started = time.perf_counter()

@@ -13,8 +13,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 
+from benchmark.examples import TrainExample
 from benchmark.quant import Quantization
-from benchmark.train import TrainExample
 from benchmark.train_config import TrainConfig, load_train_config
 from core.errors import UserError
 

@@ -7,9 +7,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from benchmark.examples import EMPTY_ANSWER, select_windows
+from benchmark.examples import EMPTY_ANSWER, TrainExample, select_windows
 from benchmark.perf.token_counts import SequenceTokens, common_prefix_length
-from benchmark.train import TrainExample
 from core.types import SplitData
 
 

@@ -9,12 +9,12 @@ head: the chance level a trained tagger must beat.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from benchmark.evaluate import EvalItem, SystemOutcome, build_eval_items
+from benchmark.stage import PreparedData, Reporter
 from benchmark.tagger.data import TaggedWindow, select_tagged, tag_windows
 from benchmark.tagger.tags import SPAN_LAYER, TagScheme
 from benchmark.train_config import TrainConfig
@@ -25,10 +25,8 @@ from tasks import Task
 
 if TYPE_CHECKING:
     from benchmark.run_config import RunSpec
-    from benchmark.runner import PreparedData
     from benchmark.tagger.train import TaggerTrainResult
 
-Reporter = Callable[[str], None]
 MAX_CHUNK_TOKENS = 512  # BERT's position limit; longer windows are cut into overlapping chunks
 
 

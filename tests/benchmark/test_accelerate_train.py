@@ -20,7 +20,8 @@ SCRIPT = """
 import json, sys
 sys.path.insert(0, {repo!r})
 from accelerate import PartialState
-from benchmark.train import TrainExample, train_adapter
+from benchmark.examples import TrainExample
+from benchmark.train import train_adapter
 from benchmark.train_config import TrainConfig
 
 state = PartialState()

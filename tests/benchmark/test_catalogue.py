@@ -43,7 +43,7 @@ from benchmark.data.source import resolve_data_dir
 from core.errors import UserError
 from core.hashing import file_sha256
 from tests.benchmark.gguf_helpers import llama_cpp_permute, write_llama_gguf
-from tests.benchmark.tiny_helpers import tiny_model_path
+from tests.benchmark.tiny_helpers import quick_recipe, tiny_model_path
 
 # Byte-level respelling (é, —), JSON punctuation, digits and a special token written in the text.
 SENTENCE = 'The council met on Tuesday: {"the old bridge": "place"} \u2014 caf\u00e9 42.</s>'
@@ -428,7 +428,7 @@ def test_the_tiny_base_ignores_ptc_data_dir(tmp_path: Path, monkeypatch: pytest.
     assert tiny._default_corpus_texts() == shipped
 
     # resolve_model("tiny") with a quick recipe, so that the base is cheap to build here.
-    quick = tiny.quick_recipe(steps=1)
+    quick = quick_recipe(steps=1)
     build = tiny.ensure_tiny_model
 
     def quick_build(corpus_texts: list[str] | None = None, **_: Any) -> Path:

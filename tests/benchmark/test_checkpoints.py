@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from benchmark.checkpoints import checkpoint_problem, last_complete_checkpoint
-from benchmark.train import TrainExample, train_adapter
+from benchmark.examples import TrainExample
+from benchmark.train import train_adapter
 from benchmark.train_config import TrainConfig
 from tests.benchmark.tiny_helpers import tiny_model_path
 

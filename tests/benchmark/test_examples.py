@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from benchmark.examples import EMPTY_ANSWER, select_windows
-from benchmark.train import TrainExample
+from benchmark.examples import EMPTY_ANSWER, TrainExample, select_windows
 
 
 def _examples(answered: int, empty: int) -> list[TrainExample]:

@@ -8,13 +8,20 @@ from typing import Any
 import pytest
 
 from benchmark.generate import GenSettings, generate_completions
-from benchmark.stopping import JsonCloseTracker, JsonStopCriteria, json_close_end
+from benchmark.stopping import JsonCloseTracker, JsonStopCriteria
 from tests.benchmark.generation_helpers import (
     build_model,
     build_tokenizer,
     force_tokens,
     single_threaded_torch,
 )
+
+
+def json_close_end(text: str) -> int | None:
+    """Index just after the bracket that closes the first top-level JSON value of `text`, or None."""
+    tracker = JsonCloseTracker()
+    tracker.feed(text)
+    return tracker.close_end
 
 
 @pytest.mark.parametrize(

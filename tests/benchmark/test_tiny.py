@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from benchmark.tiny import ensure_tiny_model, quick_recipe, tiny_model_info
-from tests.benchmark.tiny_helpers import CORPUS, FAST_RECIPE
+from benchmark.tiny import ensure_tiny_model
+from tests.benchmark.tiny_helpers import CORPUS, FAST_RECIPE, quick_recipe, tiny_model_info
 
 
 def _weights_hash(path: Path) -> str:

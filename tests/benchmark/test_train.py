@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from benchmark.train import TrainExample, examples_hash, train_adapter
+from benchmark.examples import TrainExample
+from benchmark.train import examples_hash, train_adapter
 from benchmark.train_config import TrainConfig
 from core.errors import UserError
 from tests.benchmark.tiny_helpers import tiny_model_path

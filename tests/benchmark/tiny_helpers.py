@@ -6,9 +6,12 @@ test cache, on the sample corpus's train text.
 
 from __future__ import annotations
 
+import json
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
-from benchmark.tiny import TinyRecipe, ensure_tiny_model, quick_recipe
+from benchmark.tiny import DEFAULT_RECIPE, TinyRecipe, ensure_tiny_model
 
 CORPUS = (
     "The council met on Tuesday to discuss the new bridge over the river. Residents said the old "
@@ -21,6 +24,13 @@ CORPUS = (
     "The museum will open a new hall next spring with paintings from the last two centuries. "
     "Visitors will be able to see works that have never been shown in public before.\n",
 )
+
+
+def quick_recipe(steps: int = 20) -> TinyRecipe:
+    """A smaller, faster recipe for tests (same shapes, fewer steps)."""
+    return replace(DEFAULT_RECIPE, vocab_size=512, hidden_size=64, seq_length=96, batch_size=4, steps=steps)
+
+
 FAST_RECIPE: TinyRecipe = quick_recipe(steps=15)
 
 
@@ -31,3 +41,9 @@ def tiny_model_path() -> Path:
 
     train = load_split(materialise_sample(), "train")
     return ensure_tiny_model([a.text for a in train.articles.values()], recipe=FAST_RECIPE)
+
+
+def tiny_model_info(path: Path) -> dict[str, Any]:
+    """The recipe, parameter count, final loss and build time recorded next to a tiny model."""
+    result: dict[str, Any] = json.loads((path / "tiny_recipe.json").read_text(encoding="utf-8"))
+    return result

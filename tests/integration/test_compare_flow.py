@@ -11,7 +11,8 @@ import pytest
 
 from benchmark.cli import main
 from benchmark.cross_eval import resolve_adapter_dir
-from reports.results import load_results, load_runs
+from reports.results import load_results
+from tests.reports.run_helpers import load_runs
 
 FAST = ["--limit-articles", "2", "--window-chars", "500", "--max-steps", "2", "--max-new-tokens", "32"]
 

@@ -10,7 +10,7 @@ import pytest
 
 from benchmark.cli import main
 from benchmark.models import adapter_base_model
-from benchmark.tiny import quick_recipe
+from tests.benchmark.tiny_helpers import quick_recipe
 
 
 def test_train_then_eval_use_one_tiny_base_whatever_the_data_dir(

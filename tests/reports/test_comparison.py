@@ -10,8 +10,8 @@ import pytest
 from benchmark.cross_eval import CrossEvalJob, plan_cross_evaluations
 from core.records import RunResults
 from reports.comparison import comparison_matrix, diagonal_gains
-from reports.results import load_runs
 from reports.selection import select_comparable
+from tests.reports.run_helpers import load_runs
 
 
 def _comparable(runs_dir: Path) -> list:

@@ -14,9 +14,10 @@ from reports.board_report import (
     comparison_markdown,
     leaderboard_markdown,
 )
-from reports.results import load_results, load_runs
+from reports.results import load_results
 from reports.run_report import render_markdown
 from reports.selection import select_comparable
+from tests.reports.run_helpers import load_runs
 
 GOLDEN = Path(__file__).with_name("golden")
 

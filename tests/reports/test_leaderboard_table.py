@@ -10,7 +10,7 @@ import pytest
 from core.errors import UserError
 from core.records import RunResults
 from reports.leaderboard import leaderboard_pivot, leaderboard_table
-from reports.results import load_runs
+from tests.reports.run_helpers import load_runs
 
 
 def test_ranked_by_metric_with_other_data_and_split_apart(runs_dir: Path) -> None:

@@ -8,7 +8,8 @@ import matplotlib.image
 
 from reports.board_report import build_comparison
 from reports.plots import DPI, heatmap, heatmap_size, metric_bars, metric_bars_size
-from reports.results import load_results, load_runs
+from reports.results import load_results
+from tests.reports.run_helpers import load_runs
 
 
 def _shape(size: tuple[float, float]) -> tuple[int, int]:

@@ -9,7 +9,8 @@ from types import ModuleType
 import pytest
 
 from core.errors import DataError
-from reports.results import find_runs, load_results, load_runs, load_samples, results_schema
+from reports.results import find_runs, load_results, load_samples, results_schema
+from tests.reports.run_helpers import load_runs
 
 
 def _write(path: Path, document: object) -> Path:

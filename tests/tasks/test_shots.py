@@ -36,34 +36,34 @@ def test_same_seed_same_choice_whatever_the_input_order() -> None:
     pool = _pool()
     shuffled = pool[:]
     random.Random(99).shuffle(shuffled)
-    first = task.select_shots(pool, 3, seed=5)
-    assert _keys(first) == _keys(task.select_shots(shuffled, 3, seed=5))
+    first = select_shots(task, pool, 3, seed=5)
+    assert _keys(first) == _keys(select_shots(task, shuffled, 3, seed=5))
     assert _keys(first) == _keys(select_shots(task, list(reversed(pool)), 3, seed=5))
 
 
 def test_windows_with_the_technique_come_first_one_per_article_first() -> None:
     task = get_task("name-calling")
     for seed in range(10):
-        keys = _keys(task.select_shots(_pool(), 3, seed=seed))
+        keys = _keys(select_shots(task, _pool(), 3, seed=seed))
         assert sorted(article for article, _ in keys) == ["0", "2", "4"], seed
-    four = _keys(task.select_shots(_pool(), 4, seed=1))
+    four = _keys(select_shots(task, _pool(), 4, seed=1))
     assert set(four) == {("0", 0), ("0", 1), ("2", 1), ("4", 0)}
-    five = task.select_shots(_pool(), 5, seed=1)
+    five = select_shots(task, _pool(), 5, seed=1)
     assert not any(span.technique == NC for span in five[4][1])
 
 
 def test_seed_changes_the_choice() -> None:
     task = get_task("loaded-language")
-    choices = {tuple(_keys(task.select_shots(_pool(), 2, seed=seed))) for seed in range(8)}
+    choices = {tuple(_keys(select_shots(task, _pool(), 2, seed=seed))) for seed in range(8)}
     assert len(choices) > 1
 
 
 def test_exclusions_limits_and_short_pools() -> None:
     task = get_task("name-calling")
-    chosen = task.select_shots(_pool(), 12, seed=0, exclude_articles={"0"})
+    chosen = select_shots(task, _pool(), 12, seed=0, exclude_articles={"0"})
     assert len(chosen) == 10
     assert "0" not in {window.article_id for window, _ in chosen}
-    assert task.select_shots(_pool(), 3, max_chars=10) == []
-    assert task.select_shots(_pool(), 0) == []
+    assert select_shots(task, _pool(), 3, max_chars=10) == []
+    assert select_shots(task, _pool(), 0) == []
     with pytest.raises(ValueError, match="k must be"):
-        task.select_shots(_pool(), -1)
+        select_shots(task, _pool(), -1)

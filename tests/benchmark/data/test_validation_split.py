@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import subprocess
@@ -10,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from benchmark.data import validation_split
+from benchmark.data import load_split, load_train_and_validation, validation_split
+from benchmark.data.sample import materialise_sample
 from benchmark.data.splits import article_hash
 from core.types import Article, Span, SplitData
 
@@ -70,3 +72,22 @@ def test_no_gold_stays_no_gold_and_bad_fraction() -> None:
     assert validation_split(train)[1].spans is None
     with pytest.raises(ValueError, match="between 0 and 1"):
         validation_split(train, 1.0)
+
+
+def test_load_train_and_validation_is_the_split_of_the_loaded_train() -> None:
+    data_dir = materialise_sample()
+    train, validation = load_train_and_validation(data_dir)
+    assert (train, validation) == validation_split(load_split(data_dir, "train"))
+    assert train.articles and validation.articles
+
+
+def test_validation_split_is_called_by_the_one_loader_only() -> None:
+    callers = [
+        f"{path.relative_to(REPO).as_posix()}:{node.lineno}"
+        for package in ("core", "metrics", "tasks", "reports", "benchmark")
+        for path in sorted((REPO / package).rglob("*.py"))
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Call)
+        and getattr(node.func, "id", getattr(node.func, "attr", None)) == "validation_split"
+    ]
+    assert [caller.split(":")[0] for caller in callers] == ["benchmark/data/splits.py"]

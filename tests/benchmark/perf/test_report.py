@@ -8,7 +8,7 @@ from pathlib import Path
 
 from rich.console import Console
 
-from benchmark.perf.report import PerfReport, build_table, format_number, markdown_table, write_report
+from benchmark.perf.report import PerfReport, build_table, format_number, write_report
 from benchmark.perf.rows import Target, make_row, skipped_row
 
 ROWS = (
@@ -58,9 +58,3 @@ def test_perf_json_has_every_row_and_field(tmp_path: Path) -> None:
     assert set(first) >= {"name", "ours", "naive", "ratio", "unit", "target", "met", "notes"}
     assert first["ratio"] == 25.0 and first["met"] is True
     assert data["rows"][2]["skipped"] is True and data["rows"][2]["ours"] is None
-
-
-def test_markdown_table_escapes_targets() -> None:
-    text = markdown_table(ROWS)
-    assert text.count("\n") == len(ROWS) + 2
-    assert "&gt;= 20x" in text and "&lt; 1 s" in text

@@ -7,11 +7,11 @@ from typing import Any
 
 import pytest
 
+from benchmark.examples import TrainExample
 from benchmark.perf.train_timing import StepTiming
 from benchmark.perf.training_corpus import TrainingCorpus
 from benchmark.perf.training_cost import NotebookTiming, TrainingTimings, training_cost_rows
 from benchmark.perf.training_levers import token_lever_rows
-from benchmark.train import TrainExample
 from benchmark.train_config import TrainConfig
 
 ANSWER_A = '{"a": "N"}'  # two words
