@@ -181,7 +181,7 @@ def train_adapter(
     train_loss = whole_run_loss(
         trainer.state.log_history, first_step, trainer.state.global_step, outcome.training_loss
     )
-    eval_loss = trainer.evaluate()["eval_loss"] if evaluating else None
+    eval_loss = _kept_model_eval_loss(trainer) if evaluating else None
 
     # --- save ----------------------------------------------------------------------------------
     adapter_dir = output_dir / "adapter"
@@ -324,6 +324,13 @@ def check_target_modules(model: Any, modules: str | Sequence[str], model_id: str
                 f"target_modules: {model_id} has no module named {module!r}; its linear layers: "
                 f"{', '.join(linear) or 'none'}"
             )
+
+
+def _kept_model_eval_loss(trainer: Any) -> float:
+    """The eval loss of the model kept at the end: the best epoch's, already computed when the trainer
+    loaded that epoch back (`load_best_model_at_end`); evaluated afresh only when no epoch ended."""
+    best = trainer.state.best_metric
+    return float(best) if best is not None else float(trainer.evaluate()["eval_loss"])
 
 
 def _target_modules(config: TrainConfig) -> str | list[str]:
