@@ -66,10 +66,12 @@ def disable_cpu_weight_repacking(model: Any) -> int:
     return changed
 
 
-def adapter_description(quantization: str) -> str:
-    """How status lines name the adapter a quantisation trains: 'a 4-bit QLoRA adapter', ..."""
-    return {
+def adapter_description(quantization: str, precision: str | None = None) -> str:
+    """How status lines name the adapter a quantisation trains: 'a 4-bit QLoRA adapter', ...;
+    with a resolved precision (`benchmark.precision`), the numerics too: '..., bf16 compute'."""
+    kind = {
         "4bit": "a 4-bit QLoRA adapter",
         "8bit": "an 8-bit LoRA adapter",
-        "none": "a LoRA adapter (full precision)",
+        "none": "a LoRA adapter (unquantised weights)",
     }.get(quantization, f"a LoRA adapter ({quantization})")
+    return kind if precision is None else f"{kind}, {precision} compute"

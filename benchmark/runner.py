@@ -235,7 +235,7 @@ def train_or_reuse_adapter(
             return output_dir / "adapter"
     from benchmark.quant import adapter_description
 
-    kind = adapter_description(spec.quantization)
+    kind = adapter_description(spec.quantization, spec.precision)
     report(f"training {kind} for {task.name} on {len(train_examples)} windows")
     train_adapter(
         train_examples,

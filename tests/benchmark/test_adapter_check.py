@@ -61,5 +61,6 @@ def test_damage_is_one_adapter_error(tmp_path: Path, damage, message: str) -> No
 
 
 def test_the_status_line_names_the_adapter_kind() -> None:
-    assert adapter_description("none") == "a LoRA adapter (full precision)"
+    assert adapter_description("none") == "a LoRA adapter (unquantised weights)"
+    assert adapter_description("none", "bf16") == "a LoRA adapter (unquantised weights), bf16 compute"
     assert adapter_description("4bit") == "a 4-bit QLoRA adapter"
