@@ -1,0 +1,52 @@
+"""The published PTC numbers: the README's table is the leaderboard of results/ptc-dev, and every
+published run's predictions re-score to the numbers its results.json states."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from benchmark.cli import main
+from reports.board_report import build_leaderboard
+from reports.render import to_markdown
+from reports.results import load_runs_tolerant
+
+REPO = Path(__file__).resolve().parents[1]
+PUBLISHED = REPO / "results" / "ptc-dev"
+START = "<!-- published: the Ranking table of `bench leaderboard results/ptc-dev --metric si_f1` -->"
+END = "<!-- /published -->"
+RUN_DIRS = sorted(p.parent for p in PUBLISHED.glob("*/results.json"))
+NOTHING_YET = "(no run is published yet)"
+
+
+def _readme_block() -> str:
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    assert text.count(START) == 1 and text.count(END) == 1, "the README must hold one published block"
+    return text.split(START, 1)[1].split(END, 1)[0].strip()
+
+
+def test_the_readme_table_is_the_leaderboard_of_the_published_runs() -> None:
+    if not RUN_DIRS:
+        assert _readme_block() == NOTHING_YET
+        return
+    runs, unreadable = load_runs_tolerant(PUBLISHED)
+    assert not unreadable and len(runs) == len(RUN_DIRS)
+    board = build_leaderboard(runs, "si_f1", "dev")
+    assert _readme_block() == to_markdown(board.ranked).strip()
+
+
+@pytest.mark.parametrize("run_dir", RUN_DIRS, ids=[p.name for p in RUN_DIRS])
+def test_published_predictions_rescore_to_the_published_flc_f1(
+    run_dir: Path, ptc_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    results = json.loads((run_dir / "results.json").read_text(encoding="utf-8"))
+    assert results["split"] == "dev" and not results["data"]["is_sample"]
+    for system, scores in results["systems"].items():
+        prediction = run_dir / "predictions" / f"{system}-flc.txt"
+        args = ["score", "--task", "flc", "--pred", str(prediction), "--gold"]
+        args += [str(ptc_dir / "dev-labels-task-flc-tc"), "--techniques", results["task"], "--json"]
+        assert main(args) == 0
+        rescored = json.loads(capsys.readouterr().out)
+        assert rescored["f1"] == pytest.approx(scores["metrics"]["flc_f1"]["value"], abs=1e-9), system
