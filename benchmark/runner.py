@@ -57,6 +57,9 @@ def run_benchmark(
     """
     started = time.perf_counter()
     task = get_task(spec.task)
+    from benchmark.paths import cache_dir
+
+    cache_dir()  # an unusable PTC_BENCH_CACHE: one line naming it, before any work or output
     data = prepare_data(spec, report)
     if run_dir is None:
         from benchmark.model_fingerprint import local_model_fingerprint
