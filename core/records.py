@@ -167,7 +167,7 @@ class ModelInfo:
     base: str
     revision: str | None
     quantization: str
-    approach: str = "generate"  # or "tagger" (token classification; benchmark.tagger)
+    approach: str = "generate"  # or "tagger" (token classification; benchmark.approaches.tagger)
 
     @property
     def label(self) -> str:

@@ -1,6 +1,6 @@
 """Per-technique adapter comparison: adapter (trained for) x task evaluated, the base row, the diagonal gain.
 
-The missing (adapter, task) pairs are planned and run by the engine (`benchmark.cross_eval`); their
+The missing (adapter, task) pairs are planned and run by the engine (`benchmark.run.cross_eval`); their
 results, found later under the runs folder, fill the matrix.
 """
 

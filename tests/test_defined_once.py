@@ -15,8 +15,8 @@ ONCE = {
     "SI_VALUE": "core/answer_format.py",
     "phrase_schema": "core/answer_format.py",
     "classification_schema": "core/answer_format.py",
-    "PreparedData": "benchmark/stage.py",
-    "TrainExample": "benchmark/examples.py",
+    "PreparedData": "benchmark/run/stage.py",
+    "TrainExample": "benchmark/training/examples.py",
     "select_shots": "tasks/shots.py",
 }
 

@@ -56,7 +56,7 @@ def test_package_imports_follow_the_layering(package: str) -> None:
 
 def test_the_rule_sees_function_level_imports(tmp_path: Path) -> None:
     module = tmp_path / "m.py"
-    module.write_text("def f():\n    from benchmark.runner import RunSpec\n    import reports.tables\n")
+    module.write_text("def f():\n    from benchmark.run.runner import RunSpec\n    import reports.tables\n")
     assert imported_packages(module) == {("benchmark", 2), ("reports", 3)}
 
 

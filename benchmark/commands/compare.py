@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from benchmark.cross_eval import CrossEvalJob
+    from benchmark.run.cross_eval import CrossEvalJob
 
 DEFAULT_FORMATS = "md,png,csv"
 ALLOWED_FORMATS = ("md", "png", "csv")
@@ -47,7 +47,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def generate(jobs: Sequence[CrossEvalJob], *, trust_remote_code: bool = False) -> None:
     """Run the missing cross-evaluations, one run folder each."""
-    from benchmark import cross_eval
+    from benchmark.run import cross_eval
 
     for number, job in enumerate(jobs, start=1):
         print(
@@ -61,7 +61,7 @@ def run(args: argparse.Namespace) -> int:
     """Generate what is missing (unless --no-generate), then write the matrix, diagonal and heatmap."""
     from benchmark.commands._runs import load_runs_and_metric
     from benchmark.console import wide_console
-    from benchmark.cross_eval import plan_cross_evaluations
+    from benchmark.run.cross_eval import plan_cross_evaluations
     from reports.board_report import build_comparison, write_comparison
     from reports.options import parse_formats
     from reports.render import to_console_table

@@ -21,7 +21,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Print the catalogue as a table or JSON."""
-    from benchmark.catalogue import catalogue_rows
+    from benchmark.models.catalogue import catalogue_rows
 
     rows = catalogue_rows()
     if args.json:

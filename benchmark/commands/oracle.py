@@ -36,7 +36,7 @@ def run(args: argparse.Namespace) -> int:
     import sys
 
     from benchmark.data import load_split, resolve_data_dir
-    from benchmark.oracle import oracle_round_trip
+    from benchmark.run.oracle import oracle_round_trip
     from metrics.align import AlignPolicy
     from tasks import get_task, list_tasks
 

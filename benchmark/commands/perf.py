@@ -10,7 +10,7 @@ SECTION_NAMES = ("training", "generation", "scoring", "start-up", "memory", "gpu
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the `perf` sub-command."""
-    from benchmark.catalogue import DEFAULT_MODEL
+    from benchmark.models.catalogue import DEFAULT_MODEL
 
     parser = subparsers.add_parser(
         "perf",

@@ -117,23 +117,23 @@ def eval_command(args: argparse.Namespace) -> int:
 def _check_adapter(args: argparse.Namespace) -> None:
     """An --adapter must be an adapter folder (or a tagger folder with --approach tagger)."""
     if args.adapter is not None and args.approach == "tagger":
-        from benchmark.tagger.backbone import read_tagger_facts
+        from benchmark.approaches.tagger.backbone import read_tagger_facts
 
         read_tagger_facts(args.adapter)
     elif args.adapter is not None:
-        from benchmark.adapter_check import verify_adapter
+        from benchmark.models.adapter_check import verify_adapter
 
         verify_adapter(args.adapter)
 
 
 def preflight(args: argparse.Namespace, tasks: list[str]) -> None:
     """Every check that needs no model: tasks, model reference, config file (UserError, no run folder)."""
-    from benchmark.catalogue import check_approach, check_model_available
+    from benchmark.models.catalogue import check_approach, check_model_available
     from tasks import get_task
 
     for task in tasks:
         if args.approach == "tagger":
-            from benchmark.tagger.stage import scheme_for
+            from benchmark.approaches.tagger.stage import scheme_for
 
             scheme_for(get_task(task))
         get_task(task)
@@ -145,17 +145,17 @@ def preflight(args: argparse.Namespace, tasks: list[str]) -> None:
 
 def run_settings(args: argparse.Namespace) -> dict[str, Any]:
     """The run settings of the --config file (none without one)."""
-    from benchmark.run_config import read_run_settings
+    from benchmark.run.spec import read_run_settings
 
     return read_run_settings(args.config) if args.config is not None else {}
 
 
 def _run_one(args: argparse.Namespace, task: str, *, systems: tuple[str, ...], adapter: Path | None) -> None:
-    from benchmark.catalogue import default_prompt_variant
     from benchmark.console import print_run_summary, status_printer
-    from benchmark.quant import resolve_quantization
-    from benchmark.run_config import RunSpec
-    from benchmark.runner import is_main_process, run_benchmark
+    from benchmark.models.catalogue import default_prompt_variant
+    from benchmark.models.quant import resolve_quantization
+    from benchmark.run.runner import is_main_process, run_benchmark
+    from benchmark.run.spec import RunSpec
 
     spec = RunSpec.from_flags(
         vars(args),

@@ -62,7 +62,7 @@ def register(subparsers: Any) -> None:
 
 def add_model_flags(parser: argparse.ArgumentParser) -> None:
     """--model, --quantization and --variant, shared by `bench train`, `run` and `eval`."""
-    from benchmark.catalogue import DEFAULT_MODEL, MODEL_NAMES
+    from benchmark.models.catalogue import DEFAULT_MODEL, MODEL_NAMES
 
     parser.add_argument(
         "--model",
@@ -143,7 +143,7 @@ def add_train_flags(parser: argparse.ArgumentParser) -> None:
 
 def train_config_from_args(args: argparse.Namespace) -> Any:
     """The TrainConfig the flags ask for: preset/defaults, then --config, then the flags."""
-    from benchmark.train_config import load_train_config
+    from benchmark.training.config import load_train_config
 
     overrides = {field: getattr(args, flag, None) for flag, field in TRAIN_FLAGS.items()}
     return load_train_config(args.config, overrides, model=args.model, approach=args.approach)
@@ -151,50 +151,50 @@ def train_config_from_args(args: argparse.Namespace) -> Any:
 
 def run(args: argparse.Namespace) -> int:
     """Handler of `bench train`: examples -> train_adapter -> one summary line."""
-    from benchmark.catalogue import check_approach, check_model_available, default_prompt_variant
     from benchmark.data import resolve_data_dir
-    from benchmark.examples import build_train_examples
-    from benchmark.quant import resolve_quantization
+    from benchmark.models.catalogue import check_approach, check_model_available, default_prompt_variant
+    from benchmark.models.quant import resolve_quantization
+    from benchmark.training.examples import build_train_examples
     from tasks import get_task
 
     task = get_task(args.task)  # unknown task -> error before anything heavy
     check_approach(args.model, args.approach)
     check_model_available(args.model)
     if args.approach == "tagger":
-        from benchmark.tagger.stage import scheme_for
+        from benchmark.approaches.tagger.stage import scheme_for
 
         scheme_for(task)  # a classification task cannot be tagged: say so before loading anything
     variant = args.variant or default_prompt_variant(args.model)
     config = train_config_from_args(args)
     if args.config is not None:  # run settings beside [train] are bench run's; check their names anyway
-        from benchmark.run_config import read_run_settings
+        from benchmark.run.spec import read_run_settings
 
         read_run_settings(args.config)
     quantization = resolve_quantization(args.quantization)
     source = resolve_data_dir(args.data_dir)
     if source.notice:
         print(source.notice)
-    from benchmark.catalogue import resolve_model
+    from benchmark.models.catalogue import resolve_model
 
     model_path = resolve_model(args.model, report=print).path
     if args.approach == "tagger":
         return _train_tagger(args, task, source.path, model_path, config)
     tokenizer = None
     if variant == "chat":
-        from benchmark.models import load_tokenizer
+        from benchmark.models.loading import load_tokenizer
 
         tokenizer = load_tokenizer(model_path, trust_remote_code=args.trust_remote_code)
     train, validation = build_train_examples(
         task.name, source.path, args.window_chars, variant, tokenizer=tokenizer
     )
     output = args.output or Path("runs") / f"train-{task.name}"
-    from benchmark.quant import adapter_description
+    from benchmark.models.quant import adapter_description
 
     print(f"training {adapter_description(quantization)} for {task.name} on {len(train)} windows -> {output}")
-    from benchmark.run_lock import run_folder_lock
-    from benchmark.run_log import library_output_to_log
-    from benchmark.train import train_adapter
-    from benchmark.train_display import training_display
+    from benchmark.run.lock import run_folder_lock
+    from benchmark.run.log import library_output_to_log
+    from benchmark.training.display import training_display
+    from benchmark.training.train import train_adapter
 
     main_process = int(os.environ.get("RANK", "0")) == 0  # under accelerate launch, rank 0 holds the lock
     lock = run_folder_lock(output) if main_process else contextlib.nullcontext()
@@ -231,16 +231,16 @@ def run(args: argparse.Namespace) -> int:
 
 def _train_tagger(args: argparse.Namespace, task: Any, data_dir: Path, model_path: str, config: Any) -> int:
     """`bench train --approach tagger`: BIO windows of train and validation -> fit_tagger -> summary."""
-    from benchmark.data import load_train_and_validation
-    from benchmark.run_lock import run_folder_lock
-    from benchmark.run_log import library_output_to_log
-    from benchmark.tagger.stage import (
+    from benchmark.approaches.tagger.stage import (
         chunk_tokens,
         fit_tagger,
         load_fast_tokenizer,
         split_windows,
         tagger_recipe,
     )
+    from benchmark.data import load_train_and_validation
+    from benchmark.run.lock import run_folder_lock
+    from benchmark.run.log import library_output_to_log
 
     tokenizer = load_fast_tokenizer(model_path, trust_remote_code=args.trust_remote_code)
     max_length = chunk_tokens(tokenizer, config.max_seq_length)

@@ -20,7 +20,7 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
-from benchmark.quant import Quantization
+from benchmark.models.quant import Quantization
 
 PATHS = ("fp32", "fp32-gc", "bf16", "4bit")
 
@@ -30,11 +30,11 @@ def measure(model: str, path: str, steps: int, new_tokens: int, batch: int) -> d
     import torch
     from peft import LoraConfig, get_peft_model
 
-    from benchmark.catalogue import resolve_model
     from benchmark.data.sample import materialise_sample
-    from benchmark.examples import build_train_examples
-    from benchmark.models import load_model
-    from benchmark.quant import disable_cpu_weight_repacking
+    from benchmark.models.catalogue import resolve_model
+    from benchmark.models.loading import load_model
+    from benchmark.models.quant import disable_cpu_weight_repacking
+    from benchmark.training.examples import build_train_examples
 
     torch.manual_seed(0)
     quantization: Quantization = "4bit" if path == "4bit" else "none"

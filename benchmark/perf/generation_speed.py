@@ -41,8 +41,8 @@ def spread_sample(items: Sequence[Any], n: int) -> list[Any]:
 def run_ours(
     model: Any, tokenizer: Any, prompts: Sequence[str], max_new_tokens: int, batch_size: int
 ) -> GenerationRun:
-    """benchmark.generate.generate_completions without a cache, greedy."""
-    from benchmark.generate import GenSettings, generate_completions
+    """benchmark.generation.generate.generate_completions without a cache, greedy."""
+    from benchmark.generation.generate import GenSettings, generate_completions
 
     settings = GenSettings(max_new_tokens=max_new_tokens, batch_size=batch_size)
     started = time.perf_counter()
@@ -101,9 +101,9 @@ def run_prefix_cached(model: Any, tokenizer: Any, prompts: Sequence[str], max_ne
     import torch
     from transformers import DynamicCache, StoppingCriteriaList
 
-    from benchmark.generate import stop_token_ids
+    from benchmark.generation.generate import stop_token_ids
+    from benchmark.generation.stopping import JsonStopCriteria
     from benchmark.perf.token_counts import common_prefix_length
-    from benchmark.stopping import JsonStopCriteria
 
     encoded = [tokenizer(prompt, return_tensors="pt")["input_ids"] for prompt in prompts]
     rows = [ids[0].tolist() for ids in encoded]

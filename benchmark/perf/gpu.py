@@ -131,7 +131,7 @@ def _load_4bit(folder: str) -> Any:
     from peft import LoraConfig, get_peft_model, prepare_model_for_kbit_training
     from transformers import AutoModelForCausalLM
 
-    from benchmark.quant import quantization_config
+    from benchmark.models.quant import quantization_config
 
     model = AutoModelForCausalLM.from_pretrained(
         folder, quantization_config=quantization_config("4bit", "cuda"), device_map={"": 0}

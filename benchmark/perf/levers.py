@@ -25,7 +25,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from benchmark.examples import EMPTY_ANSWER, TrainExample
+from benchmark.training.examples import EMPTY_ANSWER, TrainExample
 
 DEFAULT_VARIANTS = ("share-0.3", "share-0.1", "short-prompt")
 
@@ -84,15 +84,15 @@ def training_windows(
 
 def measure(args: argparse.Namespace, variant: Variant) -> dict[str, Any]:
     """Train the variant's adapter, then its validation loss and F1 (runs in the current process)."""
-    from benchmark.catalogue import resolve_model
     from benchmark.data import load_train_and_validation, resolve_data_dir
-    from benchmark.evaluate import build_eval_items, evaluate_completions
-    from benchmark.generate import GenSettings, generate_completions
-    from benchmark.models import load_adapter, load_model
+    from benchmark.generation.generate import GenSettings, generate_completions
+    from benchmark.models.catalogue import resolve_model
+    from benchmark.models.loading import load_adapter, load_model
+    from benchmark.models.quant import resolve_quantization
     from benchmark.perf.generation_speed import spread_sample
-    from benchmark.quant import resolve_quantization
-    from benchmark.train import train_adapter
-    from benchmark.train_config import load_train_config
+    from benchmark.run.evaluate import build_eval_items, evaluate_completions
+    from benchmark.training.config import load_train_config
+    from benchmark.training.train import train_adapter
     from metrics.semeval import score_si
     from tasks import get_task
 
@@ -172,7 +172,7 @@ def measure(args: argparse.Namespace, variant: Variant) -> dict[str, Any]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Measure each variant in turn and print one JSON line per variant."""
-    from benchmark.train_config import preset_for
+    from benchmark.training.config import preset_for
 
     parser = argparse.ArgumentParser(prog="python -m benchmark.perf.levers")
     parser.add_argument("--model", default="smollm2-135m")

@@ -30,7 +30,7 @@ def load_for_mode(model_path: str, mode: str, device: str, gradient_checkpointin
     if mode == "qlora":
         from peft import prepare_model_for_kbit_training
 
-        from benchmark.models import load_model
+        from benchmark.models.loading import load_model
 
         model = load_model(model_path, quantization="4bit", device=device).model
         return prepare_model_for_kbit_training(
@@ -50,7 +50,7 @@ def train_steps(model: Any, *, steps: int, batch: int, seq_len: int, seed: int =
     """`steps` AdamW steps of causal LM loss on seeded random tokens; returns the last loss."""
     import torch
 
-    from benchmark.quant import disable_cpu_weight_repacking
+    from benchmark.models.quant import disable_cpu_weight_repacking
 
     disable_cpu_weight_repacking(model)
     device = next(model.parameters()).device

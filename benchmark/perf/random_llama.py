@@ -77,7 +77,7 @@ def build_random_llama(
     import torch
     from transformers import LlamaForCausalLM
 
-    from benchmark.models import load_tokenizer
+    from benchmark.models.loading import load_tokenizer
 
     tokenizer = load_tokenizer(tokenizer_source) if tokenizer_source is not None else None
     config = llama_config(shape, tokenizer)
@@ -107,7 +107,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--tokenizer", default="tiny", help="a catalogue name ('tiny', ...) or a model folder"
     )
     args = parser.parse_args(argv)
-    from benchmark.catalogue import resolve_model
+    from benchmark.models.catalogue import resolve_model
 
     source = resolve_model(args.tokenizer).path
     path = build_random_llama(args.out_dir, PRESETS[args.preset], tokenizer_source=source)

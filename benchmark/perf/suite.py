@@ -65,8 +65,8 @@ class PerfSettings:
 
 def run_perf(settings: PerfSettings, report: Reporter) -> PerfReport:
     """Every requested comparison; data, model and machine recorded in the context."""
-    from benchmark.catalogue import resolve_model
     from benchmark.data import load_split, load_train_and_validation, resolve_data_dir
+    from benchmark.models.catalogue import resolve_model
 
     started = time.perf_counter()
     load_at_start = os.getloadavg()
@@ -163,10 +163,10 @@ def _training(settings: PerfSettings, model_path: str, train: Any, report: Repor
 
 
 def _generation(settings: PerfSettings, model_path: str, dev: Any, report: Reporter) -> list[PerfRow]:
-    from benchmark.evaluate import build_eval_items
-    from benchmark.models import load_model
+    from benchmark.models.loading import load_model
+    from benchmark.models.quant import resolve_quantization
     from benchmark.perf import generation_speed as speed
-    from benchmark.quant import resolve_quantization
+    from benchmark.run.evaluate import build_eval_items
     from tasks import get_task
 
     task = get_task(settings.task)

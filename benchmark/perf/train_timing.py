@@ -13,9 +13,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 
-from benchmark.examples import TrainExample
-from benchmark.quant import Quantization
-from benchmark.train_config import TrainConfig, load_train_config
+from benchmark.models.quant import Quantization
+from benchmark.training.config import TrainConfig, load_train_config
+from benchmark.training.examples import TrainExample
 from core.errors import UserError
 
 Recipe = Literal["ours", "notebook"]
@@ -127,8 +127,8 @@ def _default_precision() -> str:
 
 
 def _time_ours(job: TimingJob, precision: str) -> StepTiming:
-    """One epoch of the real recipe (benchmark.train.train_adapter) over exactly `job.examples`."""
-    from benchmark.train import train_adapter
+    """One epoch of the real recipe (benchmark.training.train.train_adapter) over exactly `job.examples`."""
+    from benchmark.training.train import train_adapter
 
     batch = job.config.per_device_batch_size * job.config.gradient_accumulation_steps
     steps = max(1, len(job.examples) // batch)
@@ -179,8 +179,8 @@ def _time_notebook(job: TimingJob) -> StepTiming:
     from peft import LoraConfig, get_peft_model, prepare_model_for_kbit_training
     from transformers import DataCollatorForLanguageModeling, Trainer, TrainingArguments, set_seed
 
-    from benchmark.models import load_model
-    from benchmark.quant import disable_cpu_weight_repacking
+    from benchmark.models.loading import load_model
+    from benchmark.models.quant import disable_cpu_weight_repacking
 
     config = job.config
     set_seed(config.seed)

@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from benchmark.examples import EMPTY_ANSWER, TrainExample, select_windows
 from benchmark.perf.token_counts import SequenceTokens, common_prefix_length
+from benchmark.training.examples import EMPTY_ANSWER, TrainExample, select_windows
 from core.types import SplitData
 
 
@@ -60,8 +60,8 @@ def build_training_corpus(
     task_name: str, split: SplitData, tokenizer: Any, *, window_chars: int
 ) -> TrainingCorpus:
     """Our windowed examples of `split` (both prompts) and the notebook's whole-article sequences."""
-    from benchmark.evaluate import build_eval_items
     from benchmark.perf.levers import short_instruction, shorten
+    from benchmark.run.evaluate import build_eval_items
     from tasks import get_task
 
     task = get_task(task_name)

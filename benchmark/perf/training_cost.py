@@ -18,7 +18,7 @@ from benchmark.perf.token_counts import (
 )
 from benchmark.perf.train_timing import StepTiming
 from benchmark.perf.training_corpus import TrainingCorpus
-from benchmark.train_config import TrainConfig
+from benchmark.training.config import TrainConfig
 
 NOTEBOOK_MAX_LENGTH = 10_000
 SECTION = "training"

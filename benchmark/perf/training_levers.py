@@ -12,7 +12,7 @@ from benchmark.perf.token_counts import dynamic_padding_budget
 from benchmark.perf.train_timing import StepTiming
 from benchmark.perf.training_corpus import TrainingCorpus
 from benchmark.perf.training_cost import our_budget
-from benchmark.train_config import TrainConfig
+from benchmark.training.config import TrainConfig
 
 SECTION = "training levers"
 LEVER_BATCH = 8  # the batch size the padding levers are counted at

@@ -7,12 +7,12 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+from benchmark.models.precision import native_bf16
+from benchmark.models.quant import Quantization
 from benchmark.perf.rows import PerfRow
 from benchmark.perf.train_timing import StepTiming, TimingJob, time_in_fresh_process
 from benchmark.perf.training_corpus import TrainingCorpus
-from benchmark.precision import native_bf16
-from benchmark.quant import Quantization
-from benchmark.train_config import TrainConfig
+from benchmark.training.config import TrainConfig
 
 Reporter = Callable[[str], None]
 
@@ -42,7 +42,8 @@ def training_rows(
     report: Reporter,
 ) -> list[PerfRow]:
     """Cost rows (tokens, wall time, memory) and lever rows for one model and task."""
-    from benchmark.models import load_tokenizer
+    from benchmark.models.loading import load_tokenizer
+    from benchmark.models.quant import resolve_quantization
     from benchmark.perf.generation_speed import spread_sample
     from benchmark.perf.training_corpus import build_training_corpus
     from benchmark.perf.training_cost import (
@@ -52,8 +53,7 @@ def training_rows(
         training_cost_rows,
     )
     from benchmark.perf.training_levers import LeverTimings, timed_lever_rows, token_lever_rows
-    from benchmark.quant import resolve_quantization
-    from benchmark.train_config import load_train_config
+    from benchmark.training.config import load_train_config
 
     config = load_train_config(None, model=model)
     before = load_train_config(None, dict(DEFAULTS_BEFORE.get(model, {})), model=model)

@@ -11,7 +11,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from benchmark.tiny import DEFAULT_RECIPE, TinyRecipe, ensure_tiny_model
+from benchmark.models.tiny import DEFAULT_RECIPE, TinyRecipe, ensure_tiny_model
 
 CORPUS = (
     "The council met on Tuesday to discuss the new bridge over the river. Residents said the old "

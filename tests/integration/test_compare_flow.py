@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from benchmark.cli import main
-from benchmark.cross_eval import resolve_adapter_dir
+from benchmark.run.cross_eval import resolve_adapter_dir
 from reports.results import load_results
 from tests.reports.run_helpers import load_runs
 

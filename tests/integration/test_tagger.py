@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
+from benchmark.approaches.tagger.data import tag_windows
+from benchmark.approaches.tagger.predict import oracle_spans
+from benchmark.approaches.tagger.stage import load_fast_tokenizer, scheme_for
+from benchmark.approaches.tagger.tags import merge_spans
 from benchmark.cli import main
 from benchmark.data import load_split
-from benchmark.evaluate import build_eval_items
-from benchmark.tagger.data import tag_windows
-from benchmark.tagger.predict import oracle_spans
-from benchmark.tagger.stage import load_fast_tokenizer, scheme_for
-from benchmark.tagger.tags import merge_spans
+from benchmark.run.evaluate import build_eval_items
 from reports.results import load_results, load_samples
 from tasks import get_task
 

@@ -9,20 +9,20 @@ import sys
 import time
 from pathlib import Path
 
-from benchmark.checkpoints import checkpoint_problem
-from benchmark.train import train_adapter
-from benchmark.train_config import TrainConfig
-from tests.benchmark.test_checkpoints import CONFIG, EXAMPLES
+from benchmark.training.checkpoints import checkpoint_problem
+from benchmark.training.config import TrainConfig
+from benchmark.training.train import train_adapter
 from tests.benchmark.tiny_helpers import tiny_model_path
+from tests.benchmark.training.test_checkpoints import CONFIG, EXAMPLES
 
 REPO = Path(__file__).resolve().parents[2]
 
 TRAIN_SCRIPT = """
 import sys
 from pathlib import Path
-from benchmark.train import train_adapter
-from benchmark.train_config import TrainConfig
-from tests.benchmark.test_checkpoints import CONFIG, EXAMPLES
+from benchmark.training.train import train_adapter
+from benchmark.training.config import TrainConfig
+from tests.benchmark.training.test_checkpoints import CONFIG, EXAMPLES
 config = TrainConfig(**{**CONFIG.to_dict(), "epochs": 4.0})
 train_adapter(EXAMPLES, [], model_id=sys.argv[1], config=config, output_dir=Path(sys.argv[2]), progress=False)
 """

@@ -7,7 +7,7 @@ from types import ModuleType
 
 import pytest
 
-from benchmark.cross_eval import CrossEvalJob, plan_cross_evaluations
+from benchmark.run.cross_eval import CrossEvalJob, plan_cross_evaluations
 from core.records import RunResults
 from reports.comparison import comparison_matrix, diagonal_gains
 from reports.selection import select_comparable

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from benchmark.cross_eval import plan_cross_evaluations
+from benchmark.run.cross_eval import plan_cross_evaluations
 from reports.board_report import (
     build_comparison,
     build_leaderboard,

@@ -9,9 +9,9 @@ import matplotlib.image
 import pandas as pd
 import pytest
 
-from benchmark import cross_eval
 from benchmark.cli import main
-from benchmark.cross_eval import CrossEvalJob
+from benchmark.run import cross_eval
+from benchmark.run.cross_eval import CrossEvalJob
 from tests.reports import fake_runs
 
 
@@ -101,8 +101,8 @@ def test_trust_remote_code_comes_from_the_flag_never_from_a_manifest(
 ) -> None:
     import shutil
 
-    from benchmark import cross_eval
-    from benchmark.run_config import RunSpec
+    from benchmark.run import cross_eval
+    from benchmark.run.spec import RunSpec
 
     planted = RunSpec(task="slogans", model=str(tmp_path / "model-with-custom-code")).identity()
     planted["trust_remote_code"] = True  # a run folder that asks for code execution

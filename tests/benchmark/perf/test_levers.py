@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from benchmark.examples import TrainExample
 from benchmark.perf.levers import parse_variant, short_instruction, shorten, training_windows
+from benchmark.training.examples import TrainExample
 from core.types import Window
 from tasks import get_task
 

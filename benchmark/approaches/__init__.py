@@ -1,0 +1,1 @@
+"""The approaches a run can take (generate, tagger)."""

@@ -1,0 +1,1 @@
+"""Generating completions: batching, the completion cache, stopping, constrained decoding."""

@@ -1,0 +1,1 @@
+"""Models: the catalogue, loading, the tiny test model, quantisation, numerics, fingerprints."""

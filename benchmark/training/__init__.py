@@ -1,0 +1,1 @@
+"""Training a LoRA adapter: the recipe config, training examples, the trainer, checkpoints."""
