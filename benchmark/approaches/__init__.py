@@ -1,1 +1,26 @@
-"""The approaches a run can take (generate, tagger)."""
+"""The approaches a run can take, registered by name (`--approach`): each implements `Approach`.
+
+Adding one: a module with a class implementing `benchmark.approaches.base.Approach`, and its
+instance in `APPROACHES` below. Nothing else in the toolkit names an approach.
+"""
+
+from __future__ import annotations
+
+from benchmark.approaches.base import Approach
+from benchmark.approaches.generate import GenerateApproach
+from benchmark.approaches.tagger.approach import TaggerApproach
+from core.errors import UserError
+
+APPROACHES: dict[str, Approach] = {
+    approach.name: approach for approach in (GenerateApproach(), TaggerApproach())
+}
+APPROACH_NAMES: tuple[str, ...] = tuple(APPROACHES)
+DEFAULT_APPROACH = "generate"  # also the approach a run manifest without one was made with
+
+
+def get_approach(name: str) -> Approach:
+    """The registered approach; one UserError line naming the choices otherwise."""
+    try:
+        return APPROACHES[name]
+    except KeyError:
+        raise UserError(f"unknown approach {name!r}; choose one of {', '.join(APPROACH_NAMES)}") from None

@@ -38,6 +38,17 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument("--seed", type=in_range(limits.SEED), default=0)
     parser.add_argument("--out", type=Path, help="output folder (default: RUNS_DIR/approaches)")
+    from benchmark.approaches import APPROACH_NAMES
+
+    parser.add_argument(
+        "--approaches",
+        nargs=2,
+        choices=APPROACH_NAMES,
+        default=list(APPROACH_NAMES[:2]),
+        metavar=("FIRST", "SECOND"),
+        help="the two approaches to pair; the difference is SECOND - FIRST "
+        f"(default: {' '.join(APPROACH_NAMES[:2])})",
+    )
     parser.set_defaults(handler=run)
 
 
@@ -50,15 +61,16 @@ def run(args: argparse.Namespace) -> int:
     from reports.results import load_runs_tolerant
 
     runs, _unreadable = load_runs_tolerant(args.runs_dir)
-    pairs = pair_runs(runs, args.system)
+    first, second = args.approaches
+    pairs = pair_runs(runs, args.system, first, second)
     if not pairs:
         raise UserError(
-            f"no task under {args.runs_dir} has both a generate and a tagger run with system {args.system!r} "
-            "on the same split of the same data folder"
+            f"no task under {args.runs_dir} has both a {first} and a {second} run with system "
+            f"{args.system!r} on the same split of the same data folder"
         )
     metric = resolve_metric(args.metric, {m for r in runs for s in r.systems.values() for m in s.metrics})
-    rows = [row for generate, tagger in pairs for row in compare_pair(generate, tagger, args, metric)]
-    frame = approaches_frame(rows, metric)
+    rows = [row for one, other in pairs for row in compare_pair(one, other, args, metric)]
+    frame = approaches_frame(rows, metric, first, second)
     from core.safe_write import atomic_write_text, output_folder
 
     if args.out is not None:
@@ -69,14 +81,14 @@ def run(args: argparse.Namespace) -> int:
     atomic_write_text(out / "approaches.json", json.dumps(rows, indent=2) + "\n")
     console = wide_console()
     console.print(
-        to_console_table(frame, title=f"{metric}: tagger - generate ({args.system}), paired by article")
+        to_console_table(frame, title=f"{metric}: {second} - {first} ({args.system}), paired by article")
     )
     console.print(f"wrote {out / 'approaches.md'} and approaches.json", highlight=False, markup=False)
     return 0
 
 
-def pair_runs(runs: list[Any], system: str) -> list[tuple[Any, Any]]:
-    """(generate run, tagger run) per (task, split, data folder): the newest of each that has `system`."""
+def pair_runs(runs: list[Any], system: str, first: str, second: str) -> list[tuple[Any, Any]]:
+    """(`first` run, `second` run) per (task, split, data folder): the newest of each with `system`."""
     newest: dict[tuple[str, str, str, str], Any] = {}
     for run in runs:
         if system not in run.systems:
@@ -86,25 +98,26 @@ def pair_runs(runs: list[Any], system: str) -> list[tuple[Any, Any]]:
             newest[key] = run
     pairs = []
     for (task, split, data_dir, approach), run in sorted(newest.items()):
-        if approach == "generate" and (task, split, data_dir, "tagger") in newest:
-            pairs.append((run, newest[(task, split, data_dir, "tagger")]))
+        if approach == first and (task, split, data_dir, second) in newest:
+            pairs.append((run, newest[(task, split, data_dir, second)]))
     return pairs
 
 
-def compare_pair(generate: Any, tagger: Any, args: argparse.Namespace, metric: str) -> list[dict[str, Any]]:
+def compare_pair(one: Any, other: Any, args: argparse.Namespace, metric: str) -> list[dict[str, Any]]:
     """The rows of one task: the task's scope, then each technique of an all-techniques task."""
     from metrics.summary import compare_systems, summarize_system
     from tasks import get_task
 
-    task = get_task(generate.task)
-    split = _evaluated_split(generate)
-    predictions = [_predictions(run, args.system) for run in (generate, tagger)]
+    first, second = one.model.approach, other.model.approach
+    task = get_task(one.task)
+    split = _evaluated_split(one)
+    predictions = [_predictions(run, args.system) for run in (one, other)]
     articles = sorted(set(predictions[0]) & set(predictions[1]))
     if not articles:
         return []
     gold = {a: task.gold(split.gold(a)) for a in articles}
     texts = {a: split.articles[a].text for a in articles}
-    generated, tagged = ({a: p.get(a, ()) for a in articles} for p in predictions)
+    firsts, seconds = ({a: p.get(a, ()) for a in articles} for p in predictions)
     agnostic = task.technique_agnostic
     scopes: list[tuple[str, tuple[str, ...]]] = [(task.name, task.scope)]
     if len(task.scope) > 1:  # all-techniques: each technique too
@@ -115,11 +128,11 @@ def compare_pair(generate: Any, tagger: Any, args: argparse.Namespace, metric: s
             summarize_system(p, gold, texts, techniques=scope, technique_agnostic=agnostic, iterations=0)
             .metrics[metric]
             .value
-            for p in (generated, tagged)
+            for p in (firsts, seconds)
         ]
         (test,) = compare_systems(
-            generated,
-            tagged,
+            firsts,
+            seconds,
             gold,
             texts,
             metrics=(metric,),
@@ -132,32 +145,32 @@ def compare_pair(generate: Any, tagger: Any, args: argparse.Namespace, metric: s
             {
                 "task": name,
                 "articles": len(articles),
-                "generate_model": generate.model.base,
-                "generate": values[0],
-                "tagger_model": tagger.model.base,
-                "tagger": values[1],
+                f"{first}_model": one.model.base,
+                first: values[0],
+                f"{second}_model": other.model.base,
+                second: values[1],
                 "difference": test.difference,
                 "ci": list(test.ci),
                 "p_value": test.p_value,
-                "generate_run": generate.run_id,
-                "tagger_run": tagger.run_id,
+                f"{first}_run": one.run_id,
+                f"{second}_run": other.run_id,
             }
         )
     return rows
 
 
-def approaches_frame(rows: list[dict[str, Any]], metric: str) -> Any:
-    """The table: task, models, both values, the difference with its CI, p, articles."""
+def approaches_frame(rows: list[dict[str, Any]], metric: str, first: str, second: str) -> Any:
+    """The table: task, models, both values, the difference (second - first) with its CI, p, articles."""
     import pandas as pd
 
     return pd.DataFrame(
         {
             "task": [r["task"] for r in rows],
-            "generate model": [r["generate_model"] for r in rows],
-            f"generate {metric}": [r["generate"] for r in rows],
-            "tagger model": [r["tagger_model"] for r in rows],
-            f"tagger {metric}": [r["tagger"] for r in rows],
-            "tagger - generate": [r["difference"] for r in rows],
+            f"{first} model": [r[f"{first}_model"] for r in rows],
+            f"{first} {metric}": [r[first] for r in rows],
+            f"{second} model": [r[f"{second}_model"] for r in rows],
+            f"{second} {metric}": [r[second] for r in rows],
+            f"{second} - {first}": [r["difference"] for r in rows],
             "95% CI": [tuple(r["ci"]) for r in rows],
             "p": [r["p_value"] for r in rows],
             "articles": [r["articles"] for r in rows],

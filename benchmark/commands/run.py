@@ -115,29 +115,23 @@ def eval_command(args: argparse.Namespace) -> int:
 
 
 def _check_adapter(args: argparse.Namespace) -> None:
-    """An --adapter must be an adapter folder (or a tagger folder with --approach tagger)."""
-    if args.adapter is not None and args.approach == "tagger":
-        from benchmark.approaches.tagger.backbone import read_tagger_facts
+    """An --adapter must be a finished folder of the approach (an adapter, a tagger)."""
+    from benchmark.approaches import get_approach
 
-        read_tagger_facts(args.adapter)
-    elif args.adapter is not None:
-        from benchmark.models.adapter_check import verify_adapter
-
-        verify_adapter(args.adapter)
+    if args.adapter is not None:
+        get_approach(args.approach).check_trained(args.adapter)
 
 
 def preflight(args: argparse.Namespace, tasks: list[str]) -> None:
     """Every check that needs no model: tasks, model reference, config file (UserError, no run folder)."""
-    from benchmark.models.catalogue import check_approach, check_model_available
+    from benchmark.approaches import get_approach
+    from benchmark.models.catalogue import check_model_available
     from tasks import get_task
 
+    approach = get_approach(args.approach)
     for task in tasks:
-        if args.approach == "tagger":
-            from benchmark.approaches.tagger.stage import scheme_for
-
-            scheme_for(get_task(task))
-        get_task(task)
-    check_approach(args.model, args.approach)
+        approach.check(get_task(task), args.model)
+    approach.precision(args.precision)
     check_model_available(args.model)
     train_config_from_args(args)
     run_settings(args)
@@ -151,6 +145,7 @@ def run_settings(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _run_one(args: argparse.Namespace, task: str, *, systems: tuple[str, ...], adapter: Path | None) -> None:
+    from benchmark.approaches import get_approach
     from benchmark.console import print_run_summary, status_printer
     from benchmark.models.catalogue import default_prompt_variant
     from benchmark.models.quant import resolve_quantization
@@ -167,6 +162,7 @@ def _run_one(args: argparse.Namespace, task: str, *, systems: tuple[str, ...], a
         systems=systems,
         adapter=adapter,
         approach=args.approach,
+        precision=get_approach(args.approach).precision(args.precision),
     )
     run_dir = run_benchmark(spec, report=status_printer(), verbose=args.verbose)
     if is_main_process():

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
-import os
 from pathlib import Path
 from typing import Any
 
@@ -83,12 +81,13 @@ def add_model_flags(parser: argparse.ArgumentParser) -> None:
         help="numerics of training and generation: auto = bf16 on CUDA and on CPUs with native bf16 "
         "(AVX512-BF16 or AMX; autocast), fp32 on other CPUs",
     )
+    from benchmark.approaches import APPROACHES, DEFAULT_APPROACH
+
     parser.add_argument(
         "--approach",
-        choices=("generate", "tagger"),
-        default="generate",
-        help="generate: the LLM writes phrase -> technique JSON; tagger: a BIO token-classification head "
-        "on the same backbone (LoRA) or an encoder such as minilm-l6 (full fine-tuning)",
+        choices=tuple(APPROACHES),
+        default=DEFAULT_APPROACH,
+        help="; ".join(approach.help for approach in APPROACHES.values()),
     )
     parser.add_argument(
         "--variant",
@@ -143,137 +142,51 @@ def add_train_flags(parser: argparse.ArgumentParser) -> None:
 
 def train_config_from_args(args: argparse.Namespace) -> Any:
     """The TrainConfig the flags ask for: preset/defaults, then --config, then the flags."""
+    from benchmark.approaches import get_approach
     from benchmark.training.config import load_train_config
 
     overrides = {field: getattr(args, flag, None) for flag, field in TRAIN_FLAGS.items()}
-    return load_train_config(args.config, overrides, model=args.model, approach=args.approach)
+    preset = get_approach(args.approach).training_preset(args.model)
+    return load_train_config(args.config, overrides, preset=preset)
 
 
 def run(args: argparse.Namespace) -> int:
-    """Handler of `bench train`: examples -> train_adapter -> one summary line."""
+    """Handler of `bench train`: checks, then the approach trains; one JSON summary line."""
+    from benchmark.approaches import get_approach
+    from benchmark.approaches.base import TrainRequest
     from benchmark.data import resolve_data_dir
-    from benchmark.models.catalogue import check_approach, check_model_available, default_prompt_variant
+    from benchmark.models.catalogue import check_model_available, default_prompt_variant, resolve_model
     from benchmark.models.quant import resolve_quantization
-    from benchmark.training.examples import build_train_examples
     from tasks import get_task
 
     task = get_task(args.task)  # unknown task -> error before anything heavy
-    check_approach(args.model, args.approach)
+    approach = get_approach(args.approach)
+    approach.check(task, args.model)
     check_model_available(args.model)
-    if args.approach == "tagger":
-        from benchmark.approaches.tagger.stage import scheme_for
-
-        scheme_for(task)  # a classification task cannot be tagged: say so before loading anything
-    variant = args.variant or default_prompt_variant(args.model)
+    precision = approach.precision(args.precision)
     config = train_config_from_args(args)
     if args.config is not None:  # run settings beside [train] are bench run's; check their names anyway
         from benchmark.run.spec import read_run_settings
 
         read_run_settings(args.config)
-    quantization = resolve_quantization(args.quantization)
     source = resolve_data_dir(args.data_dir)
     if source.notice:
         print(source.notice)
-    from benchmark.models.catalogue import resolve_model
-
-    model_path = resolve_model(args.model, report=print).path
-    if args.approach == "tagger":
-        return _train_tagger(args, task, source.path, model_path, config)
-    tokenizer = None
-    if variant == "chat":
-        from benchmark.models.loading import load_tokenizer
-
-        tokenizer = load_tokenizer(model_path, trust_remote_code=args.trust_remote_code)
-    train, validation = build_train_examples(
-        task.name, source.path, args.window_chars, variant, tokenizer=tokenizer
+    request = TrainRequest(
+        task=task,
+        data_dir=source.path,
+        model=args.model,
+        model_path=resolve_model(args.model, report=print).path,
+        variant=args.variant or default_prompt_variant(args.model),
+        window_chars=args.window_chars,
+        config=config,
+        quantization=resolve_quantization(args.quantization),
+        precision=precision,
+        output=args.output,
+        resume=not args.no_resume,
+        verbose=args.verbose,
+        quiet=args.quiet,
+        trust_remote_code=args.trust_remote_code,
     )
-    output = args.output or Path("runs") / f"train-{task.name}"
-    from benchmark.models.quant import adapter_description
-
-    print(f"training {adapter_description(quantization)} for {task.name} on {len(train)} windows -> {output}")
-    from benchmark.run.lock import run_folder_lock
-    from benchmark.run.log import library_output_to_log
-    from benchmark.training.display import training_display
-    from benchmark.training.train import train_adapter
-
-    main_process = int(os.environ.get("RANK", "0")) == 0  # under accelerate launch, rank 0 holds the lock
-    lock = run_folder_lock(output) if main_process else contextlib.nullcontext()
-    with lock, library_output_to_log(output, verbose=args.verbose):
-        result = train_adapter(
-            train,
-            validation,
-            model_id=model_path,
-            quantization=quantization,
-            config=config,
-            output_dir=output,
-            resume=not args.no_resume,
-            progress=args.verbose and not args.quiet,
-            callbacks=() if args.verbose or args.quiet else (training_display(),),
-            extra={
-                "task": task.name,
-                "model": args.model,
-                "variant": variant,
-                "window_chars": args.window_chars,
-            },
-            trust_remote_code=args.trust_remote_code,
-            precision=args.precision,
-        )
-    summary = {
-        "adapter": str(result.adapter_dir),
-        "steps": result.global_step,
-        "train_loss": result.train_loss,
-        "eval_loss": result.eval_loss,
-        "seconds": round(result.wall_seconds, 1),
-    }
-    print(json.dumps(summary))
-    return 0
-
-
-def _train_tagger(args: argparse.Namespace, task: Any, data_dir: Path, model_path: str, config: Any) -> int:
-    """`bench train --approach tagger`: BIO windows of train and validation -> fit_tagger -> summary."""
-    from benchmark.approaches.tagger.stage import (
-        chunk_tokens,
-        fit_tagger,
-        load_fast_tokenizer,
-        split_windows,
-        tagger_recipe,
-    )
-    from benchmark.data import load_train_and_validation
-    from benchmark.run.lock import run_folder_lock
-    from benchmark.run.log import library_output_to_log
-
-    tokenizer = load_fast_tokenizer(model_path, trust_remote_code=args.trust_remote_code)
-    max_length = chunk_tokens(tokenizer, config.max_seq_length)
-    train_split, validation = load_train_and_validation(data_dir)
-    train = split_windows(task, train_split, tokenizer, window_chars=args.window_chars, max_length=max_length)
-    held_out = split_windows(
-        task, validation, tokenizer, window_chars=args.window_chars, max_length=max_length
-    )
-    output = args.output or Path("runs") / f"train-{task.name}-tagger"
-    print(f"training a tagger for {task.name} on {len(train)} windows -> {output}")
-    with run_folder_lock(output), library_output_to_log(output, verbose=args.verbose):
-        result = fit_tagger(
-            task,
-            train,
-            held_out,
-            model=args.model,
-            model_path=model_path,
-            tokenizer=tokenizer,
-            config=config,
-            output_dir=output,
-            recipe=tagger_recipe(args.model, task, config, train, max_length),
-            display=not (args.verbose or args.quiet),
-            progress=args.verbose and not args.quiet,
-            resume=not args.no_resume,
-            trust_remote_code=args.trust_remote_code,
-        )
-    manifest = result.manifest
-    summary = {
-        "tagger": str(result.tagger_dir),
-        "steps": manifest["global_step"],
-        "train_loss": manifest["train_loss"],
-        "eval_loss": manifest["eval_loss"],
-        "seconds": manifest["wall_seconds"],
-    }
-    print(json.dumps(summary))
+    print(json.dumps(approach.train(request)))
     return 0

@@ -172,15 +172,6 @@ def verified_folder(entry: PackagedModel) -> Path:
     return weights.parent
 
 
-def check_approach(model: str, approach: str) -> None:
-    """One line when an encoder is asked to generate (it has no language-model head)."""
-    entry = CATALOGUE.get(model)
-    if approach == "generate" and entry is not None and not entry.generative:
-        raise UserError(
-            f"{model} is an encoder ({entry.architecture}); it cannot generate: use --approach tagger"
-        )
-
-
 def default_prompt_variant(model: str) -> str:
     """The prompt variant a model is meant for (chat for catalogue instruct models), without loading it."""
     entry = CATALOGUE.get(model)

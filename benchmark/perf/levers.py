@@ -84,6 +84,7 @@ def training_windows(
 
 def measure(args: argparse.Namespace, variant: Variant) -> dict[str, Any]:
     """Train the variant's adapter, then its validation loss and F1 (runs in the current process)."""
+    from benchmark.approaches.generate import GenerateApproach
     from benchmark.data import load_train_and_validation, resolve_data_dir
     from benchmark.generation.generate import GenSettings, generate_completions
     from benchmark.models.catalogue import resolve_model
@@ -99,7 +100,7 @@ def measure(args: argparse.Namespace, variant: Variant) -> dict[str, Any]:
     task = get_task(args.task)
     model_path = resolve_model(args.model).path
     quantization = resolve_quantization("auto")
-    config = load_train_config(None, model=args.model)
+    config = load_train_config(None, preset=GenerateApproach().training_preset(args.model))
     config = replace(config, max_empty_share=1.0, max_train_windows=-1, max_eval_windows=-1)
     source = resolve_data_dir(args.data_dir)
     train_split, validation = load_train_and_validation(source.path)
@@ -172,7 +173,7 @@ def measure(args: argparse.Namespace, variant: Variant) -> dict[str, Any]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Measure each variant in turn and print one JSON line per variant."""
-    from benchmark.training.config import preset_for
+    from benchmark.approaches.generate import GenerateApproach
 
     parser = argparse.ArgumentParser(prog="python -m benchmark.perf.levers")
     parser.add_argument("--model", default="smollm2-135m")
@@ -183,7 +184,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--eval-windows", type=int, default=48)
     parser.add_argument("--window-chars", type=int, default=1200)
     args = parser.parse_args(argv)
-    default_share = float(str(preset_for(args.model).get("max_empty_share", 1.0)))
+    default_share = float(str(GenerateApproach().training_preset(args.model).get("max_empty_share", 1.0)))
     try:
         variants = [parse_variant(name, default_share) for name in args.variants.split(",")]
     except ValueError as error:

@@ -42,6 +42,7 @@ def training_rows(
     report: Reporter,
 ) -> list[PerfRow]:
     """Cost rows (tokens, wall time, memory) and lever rows for one model and task."""
+    from benchmark.approaches.generate import GenerateApproach
     from benchmark.models.loading import load_tokenizer
     from benchmark.models.quant import resolve_quantization
     from benchmark.perf.generation_speed import spread_sample
@@ -55,8 +56,9 @@ def training_rows(
     from benchmark.perf.training_levers import LeverTimings, timed_lever_rows, token_lever_rows
     from benchmark.training.config import load_train_config
 
-    config = load_train_config(None, model=model)
-    before = load_train_config(None, dict(DEFAULTS_BEFORE.get(model, {})), model=model)
+    preset = GenerateApproach().training_preset(model)
+    config = load_train_config(None, preset=preset)
+    before = load_train_config(None, dict(DEFAULTS_BEFORE.get(model, {})), preset=preset)
     quantization = resolve_quantization("auto")
     tokenizer = load_tokenizer(model_path)
     max_length = notebook_max_length(max_positions)

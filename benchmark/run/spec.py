@@ -10,16 +10,20 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from benchmark import limits
 from benchmark.limits import Range
+from benchmark.models.precision import PRECISIONS
 from benchmark.models.quant import Quantization
 from benchmark.training.config import TrainConfig
 from core.errors import UserError
 from metrics.align import AlignPolicy
 
-Approach = Literal["generate", "tagger"]
+DEFAULT_APPROACH = "generate"  # the approach of a run manifest that names none (`benchmark.approaches`)
+SPLITS = ("dev", "validation")
+VARIANTS = ("instruction", "chat")
+SYSTEMS = ("base", "adapted")
 
 # What a manifest's identity records and a cross-evaluation reuses (never where files go, whether
 # the cache is used, or trust_remote_code: a value read from a file never enables a model's code).
@@ -48,7 +52,7 @@ def _ranged(allowed: Range) -> tuple[type, Callable[[Any], bool], str]:
 
 
 FILE_SETTINGS: dict[str, tuple[type, Callable[[Any], bool], str]] = {
-    "split": (str, lambda v: v in ("dev", "validation"), "dev or validation"),
+    "split": (str, lambda v: v in SPLITS, "dev or validation"),
     "window_chars": _ranged(limits.WINDOW_CHARS),
     "batch_size": _ranged(limits.BATCH_SIZE),
     "max_new_tokens": _ranged(limits.MAX_NEW_TOKENS),
@@ -101,21 +105,30 @@ class RunSpec:
     trust_remote_code: bool = False
     systems: tuple[str, ...] = ("base", "adapted")
     adapter: Path | None = None
-    approach: Approach = "generate"
-    precision: str = "auto"  # resolved on construction to fp32 or bf16 (`benchmark.models.precision`)
+    approach: str = DEFAULT_APPROACH  # a name of `benchmark.approaches.APPROACHES`
+    precision: str = "fp32"  # fp32 or bf16: `--precision auto` is resolved by the approach
 
     def __post_init__(self) -> None:
-        if self.precision not in ("fp32", "bf16"):
-            object.__setattr__(self, "precision", _resolved_precision(self.precision, self.approach))
-        elif self.approach == "tagger" and self.precision == "bf16":
-            raise UserError("the tagger trains and tags in fp32; --precision applies to --approach generate")
+        """One UserError line for the first setting out of its range (before any work)."""
+        for name, (kind, valid, expected) in FILE_SETTINGS.items():
+            value = getattr(self, name)
+            if value is None and name in ("max_new_tokens", "limit_articles"):
+                continue
+            if not isinstance(value, kind) or (kind is int and isinstance(value, bool)) or not valid(value):
+                raise UserError(f"run setting {name} = {value!r}: expected {expected}")
+        if self.variant not in VARIANTS:
+            raise UserError(f"prompt variant {self.variant!r}: expected one of {', '.join(VARIANTS)}")
+        if not self.systems or any(system not in SYSTEMS for system in self.systems):
+            raise UserError(f"systems {self.systems!r}: expected base and/or adapted")
+        if self.precision not in PRECISIONS:
+            raise UserError(f"precision {self.precision!r}: expected fp32 or bf16 (auto is resolved before)")
 
     def identity(self) -> dict[str, Any]:
         """What changes the numbers (not where files go or whether the cache is used)."""
         fields = asdict(self)
         for name in ("runs_dir", "no_cache", "data_dir"):
             fields.pop(name)
-        if self.approach == "generate":  # absent for generation, so earlier run ids stay valid
+        if self.approach == DEFAULT_APPROACH:  # absent for it, so earlier run ids stay valid
             fields.pop("approach")
         if self.precision == "fp32":  # likewise: runs made before `precision` computed in fp32
             fields.pop("precision")
@@ -147,18 +160,8 @@ class RunSpec:
         identity = manifest["identity"]
         values = {name: identity[name] for name in MANIFEST_SETTINGS if name not in fixed}
         values.setdefault("data_dir", manifest.get("data_option"))
-        if "approach" not in fixed:  # recorded only for the tagger
-            values["approach"] = identity.get("approach", "generate")
+        if "approach" not in fixed:  # recorded only when not the default
+            values["approach"] = identity.get("approach", DEFAULT_APPROACH)
         if "precision" not in fixed:  # recorded only when not fp32
             values["precision"] = identity.get("precision", "fp32")
         return cls(**values, **fixed)
-
-
-def _resolved_precision(choice: str, approach: str) -> str:
-    """`auto` for this machine (the tagger always fp32); an unknown value is one UserError line."""
-    from benchmark.models.precision import default_device_type, resolve_precision
-
-    if choice == "auto" and approach == "tagger":
-        return "fp32"
-    resolve_precision(choice, "cpu")  # rejects unknown values before torch is imported
-    return resolve_precision(choice, default_device_type())

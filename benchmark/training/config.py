@@ -142,22 +142,14 @@ TAGGER_PRESETS: Mapping[str, Mapping[str, object]] = {
 }
 
 
-def preset_for(model: str | None, approach: str = "generate") -> dict[str, object]:
-    """The preset values a model starts from (before a config file and flags) for an approach."""
-    if approach == "tagger":
-        return {**TAGGER_DEFAULTS, **TAGGER_PRESETS.get(model or "", {})}
-    return dict(TRAIN_PRESETS.get(model or "", {}))
-
-
 def load_train_config(
     path: Path | None,
     overrides: Mapping[str, object] | None = None,
     *,
-    model: str | None = None,
-    approach: str = "generate",
+    preset: Mapping[str, object] | None = None,
 ) -> TrainConfig:
-    """Defaults (the model's preset when there is no file), then the file's values, then overrides."""
-    values: dict[str, object] = preset_for(model, approach) if path is None else {}
+    """Defaults, the `preset` (an approach's, for a model) when there is no file, the file, the overrides."""
+    values: dict[str, object] = dict(preset or {}) if path is None else {}
     if path is not None:
         values.update(read_config_file(Path(path))[1])
         _reject_unknown(values, f"in {path}")

@@ -31,7 +31,6 @@ from benchmark.models.catalogue import (
     PackagedPart,
     ResolvedModel,
     catalogue_rows,
-    check_approach,
     check_model_available,
     convert_gguf,
     converted_dir,
@@ -399,12 +398,16 @@ def test_a_packaged_folder_with_other_weights_is_refused(
 
 @pytest.mark.parametrize(("approach", "refused"), [("generate", True), ("tagger", False)])
 def test_an_encoder_cannot_generate(approach: str, refused: bool) -> None:
+    from benchmark.approaches import get_approach
+    from tasks import get_task
+
+    check = get_approach(approach).check
     if refused:
         with pytest.raises(UserError, match="minilm-l6 is an encoder"):
-            check_approach("minilm-l6", approach)
+            check(get_task("name-calling"), "minilm-l6")
     else:
-        check_approach("minilm-l6", approach)
-    check_approach("smollm2-135m", approach)
+        check(get_task("name-calling"), "minilm-l6")
+    check(get_task("name-calling"), "smollm2-135m")
 
 
 # --- 4. the tiny base does not depend on the data dir -----------------------------------------------------

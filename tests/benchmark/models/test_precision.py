@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -57,20 +56,15 @@ def test_cpu_flags_are_read_from_the_flags_line(tmp_path: Path) -> None:
     assert cpu_flags(tmp_path / "missing") == frozenset()
 
 
-def test_run_spec_resolves_auto_and_records_bf16_in_its_identity() -> None:
-    spec = RunSpec(task="name-calling", precision="auto")
-    assert spec.precision in ("fp32", "bf16")
-    fp32, bf16 = replace(spec, precision="fp32"), replace(spec, precision="bf16")
+def test_run_spec_takes_a_resolved_precision_and_records_bf16_in_its_identity() -> None:
+    with pytest.raises(UserError, match="auto is resolved before"):
+        RunSpec(task="name-calling", precision="auto")
+    fp32, bf16 = RunSpec(task="name-calling"), RunSpec(task="name-calling", precision="bf16")
+    assert fp32.precision == "fp32"
     assert "precision" not in fp32.identity()  # run ids made before precision existed stay valid
     assert bf16.identity()["precision"] == "bf16"
     assert RunSpec.from_manifest({"identity": {**fp32.identity()}}, task="name-calling").precision == "fp32"
     assert RunSpec.from_manifest({"identity": bf16.identity()}, task="name-calling").precision == "bf16"
-
-
-def test_the_tagger_computes_in_fp32() -> None:
-    assert RunSpec(task="name-calling", approach="tagger").precision == "fp32"
-    with pytest.raises(UserError, match="tagger trains and tags in fp32"):
-        RunSpec(task="name-calling", approach="tagger", precision="bf16")
 
 
 def test_bf16_names_other_completions_than_fp32_and_fp32_keys_are_unchanged() -> None:

@@ -7,21 +7,20 @@ from pathlib import Path
 import pytest
 
 from benchmark.data.sample import materialise_sample
-from benchmark.run.runner import prepare_data, run_benchmark
+from benchmark.run.runner import prepare_data
 from benchmark.run.spec import RunSpec
 from core.errors import UserError
 
 
 @pytest.mark.parametrize("limit", [0, -3])
 def test_limit_below_one_is_an_error_and_creates_no_run_folder(tmp_path: Path, limit: int) -> None:
-    spec = RunSpec(
-        task="name-calling",
-        data_dir=str(materialise_sample()),
-        runs_dir=tmp_path / "runs",
-        limit_articles=limit,
-    )
-    with pytest.raises(UserError, match="--limit-articles must be at least 1"):
-        run_benchmark(spec, report=lambda message: None)
+    with pytest.raises(UserError, match=f"run setting limit_articles = {limit}: expected"):
+        RunSpec(
+            task="name-calling",
+            data_dir=str(materialise_sample()),
+            runs_dir=tmp_path / "runs",
+            limit_articles=limit,
+        )
     assert not (tmp_path / "runs").exists()
 
 

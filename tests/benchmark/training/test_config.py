@@ -73,15 +73,18 @@ def test_config_hash_changes_with_any_setting() -> None:
 
 
 def test_model_presets_apply_without_a_file_and_flags_win(tmp_path: Path) -> None:
-    smol = load_train_config(None, {"epochs": 4}, model="smollm2-135m")
+    from benchmark.approaches.generate import GenerateApproach
+
+    preset = GenerateApproach().training_preset
+    smol = load_train_config(None, {"epochs": 4}, preset=preset("smollm2-135m"))
     assert smol.learning_rate == 1e-3 and smol.per_device_batch_size == 1
     assert smol.max_empty_share == 0.3 and smol.epochs == 4.0
-    assert load_train_config(None, {}, model="tiny").learning_rate == 3e-3
-    assert load_train_config(None, {}, model="some/hub-model") == TrainConfig()
+    assert load_train_config(None, {}, preset=preset("tiny")).learning_rate == 3e-3
+    assert load_train_config(None, {}, preset=preset("some/hub-model")) == TrainConfig()
     path = tmp_path / "train.toml"
     path.write_text("[train]\nlora_r = 8\n")
     assert (
-        load_train_config(path, {}, model="smollm2-135m").learning_rate == 2e-4
+        load_train_config(path, {}, preset=preset("smollm2-135m")).learning_rate == 2e-4
     )  # a file replaces the preset
 
 

@@ -1,0 +1,290 @@
+"""The `generate` approach: the LLM writes phrase -> technique JSON, parsed and aligned back to spans.
+
+Train or reuse a LoRA adapter (`benchmark.training`), complete every evaluation prompt with the base
+model and the adapted one through the resumable completion cache (`benchmark.generation`), and
+parse and align each completion (`benchmark.run.evaluate`).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from benchmark.approaches.base import StageResult, TrainRequest
+from core.errors import UserError
+from core.hashing import stable_hash
+
+if TYPE_CHECKING:
+    from benchmark.run.evaluate import EvalItem
+    from benchmark.run.spec import RunSpec
+    from benchmark.run.stage import PreparedData, Reporter
+    from tasks import Task
+
+
+class GenerateApproach:
+    """An LLM with a LoRA adapter answering with JSON (the toolkit's main approach)."""
+
+    name = "generate"
+    help = "generate: the LLM writes phrase -> technique JSON"
+    trained_folder = "adapter"
+
+    def check(self, task: Task, model: str) -> None:
+        """An encoder of the catalogue cannot generate: one line pointing at the tagger."""
+        from benchmark.models.catalogue import CATALOGUE
+
+        entry = CATALOGUE.get(model)
+        if entry is not None and not entry.generative:
+            raise UserError(
+                f"{model} is an encoder ({entry.architecture}); it cannot generate: use --approach tagger"
+            )
+
+    def check_trained(self, folder: Path) -> None:
+        from benchmark.models.adapter_check import verify_adapter
+
+        verify_adapter(folder)
+
+    def precision(self, choice: str) -> str:
+        from benchmark.models.precision import default_device_type, resolve_precision
+
+        resolve_precision(choice, "cpu")  # rejects unknown values before torch is imported
+        return resolve_precision(choice, default_device_type())
+
+    def training_preset(self, model: str | None) -> Mapping[str, object]:
+        from benchmark.training.config import TRAIN_PRESETS
+
+        return dict(TRAIN_PRESETS.get(model or "", {}))
+
+    def run_stage(
+        self, spec: RunSpec, task: Task, data: PreparedData, model_path: str, run_dir: Path,
+        report: Reporter, *, verbose: bool,
+    ) -> StageResult:  # fmt: skip
+        """Adapter (trained or reused), prompts, completions of each system, parsed and aligned."""
+        from benchmark.models.loading import adapter_base_model, adapter_hash, load_model
+        from benchmark.run.evaluate import build_eval_items, evaluate_completions
+
+        adapter_dir = None
+        if "adapted" in spec.systems:
+            adapter_dir = spec.adapter or train_or_reuse_adapter(
+                spec, task, data, model_path, run_dir, report, verbose=verbose
+            )
+            _wait_for_everyone()  # under accelerate launch, rank 0 saves the adapter the others load
+            trained_on = adapter_base_model(adapter_dir)
+            if trained_on is not None and trained_on != model_path:
+                report(
+                    f"warning: the adapter was trained on {trained_on}; --model {spec.model} is {model_path}"
+                )
+        loaded = load_model(
+            model_path,
+            quantization=spec.quantization,
+            trust_remote_code=spec.trust_remote_code,
+            precision=spec.precision,
+        )
+        items = build_eval_items(
+            task,
+            data.evaluation,
+            window_chars=spec.window_chars,
+            variant=spec.variant,
+            tokenizer=loaded.tokenizer,
+        )
+        if not items:
+            raise UserError(
+                f"no evaluation windows: the {spec.split} articles of {data.source_dir} are empty"
+            )
+        report(f"{len(items)} prompts on {len(data.evaluation.articles)} {spec.split} articles")
+        completions: dict[str, list[str]] = {}
+        if "base" in spec.systems:
+            completions["base"] = _complete(spec, task, loaded, items, model_key(loaded, None), report)
+        if adapter_dir is not None:
+            from benchmark.models.loading import load_adapter
+
+            adapted = replace(loaded, model=load_adapter(loaded, adapter_dir))
+            key = model_key(loaded, adapter_hash(adapter_dir))
+            completions["adapted"] = _complete(spec, task, adapted, items, key, report)
+        outcomes = {
+            system: evaluate_completions(task, items, texts, system=system, policy=spec.policy)
+            for system, texts in completions.items()
+        }
+        return StageResult(items, outcomes, adapter_dir, loaded.revision, oracle=None)
+
+    def train(self, request: TrainRequest) -> dict[str, object]:
+        """`bench train`: the task's training and validation windows -> train_adapter -> summary."""
+        from benchmark.models.quant import adapter_description
+        from benchmark.run.lock import run_folder_lock
+        from benchmark.run.log import library_output_to_log
+        from benchmark.training.display import training_display
+        from benchmark.training.examples import build_train_examples
+        from benchmark.training.train import train_adapter
+
+        tokenizer = None
+        if request.variant == "chat":
+            from benchmark.models.loading import load_tokenizer
+
+            tokenizer = load_tokenizer(request.model_path, trust_remote_code=request.trust_remote_code)
+        train, validation = build_train_examples(
+            request.task.name, request.data_dir, request.window_chars, request.variant, tokenizer=tokenizer
+        )
+        output = request.output or Path("runs") / f"train-{request.task.name}"
+        kind = adapter_description(request.quantization, request.precision)
+        print(f"training {kind} for {request.task.name} on {len(train)} windows -> {output}")
+        main_process = int(os.environ.get("RANK", "0")) == 0  # under accelerate launch, rank 0 locks
+        from contextlib import nullcontext
+
+        lock = run_folder_lock(output) if main_process else nullcontext()
+        with lock, library_output_to_log(output, verbose=request.verbose):
+            result = train_adapter(
+                train,
+                validation,
+                model_id=request.model_path,
+                quantization=request.quantization,
+                config=request.config,
+                output_dir=output,
+                resume=request.resume,
+                progress=request.verbose and not request.quiet,
+                callbacks=() if request.verbose or request.quiet else (training_display(),),
+                extra={
+                    "task": request.task.name,
+                    "model": request.model,
+                    "variant": request.variant,
+                    "window_chars": request.window_chars,
+                },
+                trust_remote_code=request.trust_remote_code,
+                precision=request.precision,
+            )
+        return {
+            "adapter": str(result.adapter_dir),
+            "steps": result.global_step,
+            "train_loss": result.train_loss,
+            "eval_loss": result.eval_loss,
+            "seconds": round(result.wall_seconds, 1),
+        }
+
+
+def train_or_reuse_adapter(
+    spec: RunSpec,
+    task: Task,
+    data: PreparedData,
+    model_path: str,
+    run_dir: Path,
+    report: Reporter,
+    *,
+    verbose: bool = False,
+) -> Path:
+    """Train the task's adapter into the run folder, unless a finished one with this recipe exists."""
+    from benchmark.models.fingerprint import local_model_fingerprint
+    from benchmark.models.loading import load_tokenizer
+    from benchmark.training.display import training_display
+    from benchmark.training.examples import split_examples
+    from benchmark.training.train import train_adapter
+
+    tokenizer = (
+        load_tokenizer(model_path, trust_remote_code=spec.trust_remote_code)
+        if spec.variant == "chat"
+        else None
+    )
+    train_examples = split_examples(
+        task.name, data.train, spec.window_chars, spec.variant, tokenizer=tokenizer
+    )
+    eval_examples = split_examples(
+        task.name, data.validation, spec.window_chars, spec.variant, tokenizer=tokenizer
+    )
+    recipe_fields: dict[str, object] = {
+        "task": task.name,
+        "model": spec.model,
+        "model_files": local_model_fingerprint(model_path),
+        "quantization": spec.quantization,
+        "train": spec.train.config_hash(),
+        "examples": [(e.prompt, e.completion) for e in train_examples],
+    }
+    if spec.precision != "fp32":  # absent for fp32: the recipe hash of an fp32 run is as before
+        recipe_fields["precision"] = spec.precision
+    recipe = stable_hash(recipe_fields)
+    output_dir = run_dir / "train"
+    manifest_path = output_dir / "manifest.json"
+    if manifest_path.is_file() and _manifest_recipe(manifest_path) == recipe:
+        from benchmark.models.adapter_check import AdapterError, verify_adapter
+
+        try:
+            verify_adapter(output_dir / "adapter")
+        except AdapterError as error:
+            report(f"not reusing the adapter: {error}; training it again")
+            manifest_path.unlink()
+        else:
+            report(f"reusing the adapter in {output_dir / 'adapter'} (same recipe)")
+            return output_dir / "adapter"
+    from benchmark.models.quant import adapter_description
+
+    kind = adapter_description(spec.quantization, spec.precision)
+    report(f"training {kind} for {task.name} on {len(train_examples)} windows")
+    train_adapter(
+        train_examples,
+        eval_examples,
+        model_id=model_path,
+        quantization=spec.quantization,
+        config=spec.train,
+        output_dir=output_dir,
+        trust_remote_code=spec.trust_remote_code,
+        precision=spec.precision,
+        progress=verbose,  # the trainer's own bars and log lines only with --verbose
+        callbacks=() if verbose else (training_display(),),
+        extra={"task": task.name, "recipe_hash": recipe, "model": spec.model},
+    )
+    return output_dir / "adapter"
+
+
+def _manifest_recipe(path: Path) -> str | None:
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError):
+        return None
+    value = manifest.get("recipe_hash")
+    return str(value) if value else None
+
+
+def _complete(
+    spec: RunSpec, task: Task, loaded: Any, items: Sequence[EvalItem], key: str, report: Reporter
+) -> list[str]:
+    """Completions for every item, through the resumable cache (sharded under accelerate)."""
+    from benchmark.generation.cache import CompletionCache
+    from benchmark.generation.distributed import generate_completions_distributed
+    from benchmark.generation.generate import GenSettings
+
+    settings = GenSettings(
+        max_new_tokens=spec.max_new_tokens or task.max_new_tokens,
+        do_sample=spec.do_sample,
+        seed=spec.seed,
+        batch_size=spec.batch_size,
+        constrained=spec.constrained,
+        precision=spec.precision,
+    )
+    cache = CompletionCache(spec.runs_dir / "cache" / "completions.jsonl")
+    completions = generate_completions_distributed(
+        loaded.model,
+        loaded.tokenizer,
+        [item.prompt for item in items],
+        settings,
+        cache=cache,
+        model_key=key,
+        no_cache=spec.no_cache,
+        schema=task.output_schema() if spec.constrained else None,
+    )
+    n_cached = sum(1 for c in completions if c.cached)
+    if n_cached:
+        report(f"{n_cached} of {len(completions)} completions came from the cache")
+    return [c.text for c in completions]
+
+
+def model_key(loaded: Any, adapter_digest: str | None) -> str:
+    """Names a model state in the completion cache: id, revision, quantization and adapter."""
+    return stable_hash([loaded.model_id, loaded.revision, loaded.quantization, adapter_digest])
+
+
+def _wait_for_everyone() -> None:
+    """A barrier across the processes of an accelerate launch (nothing to do in a single process)."""
+    if int(os.environ.get("WORLD_SIZE", "1")) > 1:
+        from benchmark.generation.distributed import process_state
+
+        process_state().wait_for_everyone()
