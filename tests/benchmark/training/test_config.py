@@ -78,7 +78,7 @@ def test_model_presets_apply_without_a_file_and_flags_win(tmp_path: Path) -> Non
     preset = GenerateApproach().training_preset
     smol = load_train_config(None, {"epochs": 4}, preset=preset("smollm2-135m"))
     assert smol.learning_rate == 1e-3 and smol.per_device_batch_size == 1
-    assert smol.max_empty_share == 0.3 and smol.epochs == 4.0
+    assert smol.max_empty_share == 0.0 and smol.epochs == 4.0
     assert load_train_config(None, {}, preset=preset("tiny")).learning_rate == 3e-3
     assert load_train_config(None, {}, preset=preset("some/hub-model")) == TrainConfig()
     path = tmp_path / "train.toml"
