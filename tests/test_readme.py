@@ -27,7 +27,10 @@ def test_every_relative_link_and_named_source_file_exists() -> None:
     for page in [README, *sorted((REPO / "docs").glob("*.md"))]:
         text = page.read_text(encoding="utf-8")
         for target in LINK.findall(text):
-            if not target.startswith(("http://", "https://", "mailto:")) and not (page.parent / target).exists():
+            if (
+                not target.startswith(("http://", "https://", "mailto:"))
+                and not (page.parent / target).exists()
+            ):
                 missing.append(f"{page.name}: {target}")
         missing += [f"{page.name}: {path}" for path in CODE_PATH.findall(text) if not (REPO / path).is_file()]
     assert missing == []

@@ -87,8 +87,8 @@ FIELD_NAMES = tuple(field.name for field in fields(TrainConfig))
 
 # The QLoRA defaults suit 7B models on GPUs. Small models trained on a few dozen windows on a CPU
 # need a larger learning rate and more updates; the presets are chosen on the validation part of
-# train (README, "Training presets"), applied when no --config file is given, and recorded in the
-# adapter manifest as the hyper-parameters they resolve to.
+# train (docs/models-and-training.md, "Training presets"): the layer a --config file and then the
+# flags override; the adapter manifest records the hyper-parameters they resolve to.
 TRAIN_PRESETS: Mapping[str, Mapping[str, object]] = {
     "tiny": {
         "learning_rate": 3e-3,
@@ -148,8 +148,8 @@ def load_train_config(
     *,
     preset: Mapping[str, object] | None = None,
 ) -> TrainConfig:
-    """Defaults, the `preset` (an approach's, for a model) when there is no file, the file, the overrides."""
-    values: dict[str, object] = dict(preset or {}) if path is None else {}
+    """Defaults, then the `preset` (an approach's, for a model), then the file, then the overrides."""
+    values: dict[str, object] = dict(preset or {})
     if path is not None:
         values.update(read_config_file(Path(path))[1])
         _reject_unknown(values, f"in {path}")

@@ -83,9 +83,12 @@ def test_model_presets_apply_without_a_file_and_flags_win(tmp_path: Path) -> Non
     assert load_train_config(None, {}, preset=preset("some/hub-model")) == TrainConfig()
     path = tmp_path / "train.toml"
     path.write_text("[train]\nlora_r = 8\n")
-    assert (
-        load_train_config(path, {}, preset=preset("smollm2-135m")).learning_rate == 2e-4
-    )  # a file replaces the preset
+    layered = load_train_config(path, {"epochs": 2}, preset=preset("smollm2-135m"))
+    assert (layered.lora_r, layered.learning_rate, layered.epochs) == (
+        8,
+        1e-3,
+        2.0,
+    )  # file over preset, flag over both
 
 
 @pytest.mark.parametrize(
