@@ -7,7 +7,6 @@ parse and align each completion (`benchmark.run.evaluate`).
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
@@ -17,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from benchmark.approaches.base import StageResult, TrainRequest
 from core.errors import UserError
 from core.hashing import stable_hash
+from core.manifests import TrainManifest
 
 if TYPE_CHECKING:
     from benchmark.run.evaluate import EvalItem
@@ -204,7 +204,7 @@ def train_or_reuse_adapter(
     recipe = stable_hash(recipe_fields)
     output_dir = run_dir / "train"
     manifest_path = output_dir / "manifest.json"
-    if manifest_path.is_file() and _manifest_recipe(manifest_path) == recipe:
+    if (found := TrainManifest.read(manifest_path)) is not None and found.recipe_hash == recipe:
         from benchmark.models.adapter_check import AdapterError, verify_adapter
 
         try:
@@ -233,15 +233,6 @@ def train_or_reuse_adapter(
         extra={"task": task.name, "recipe_hash": recipe, "model": spec.model},
     )
     return output_dir / "adapter"
-
-
-def _manifest_recipe(path: Path) -> str | None:
-    try:
-        manifest = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError):
-        return None
-    value = manifest.get("recipe_hash")
-    return str(value) if value else None
 
 
 def _complete(

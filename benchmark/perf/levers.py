@@ -149,7 +149,7 @@ def measure(args: argparse.Namespace, variant: Variant) -> dict[str, Any]:
         gold.setdefault(item.window.article_id, []).extend(item.gold)
     predicted = {article: list(outcome.predictions.get(article, ())) for article in gold}
     si = score_si(predicted, gold)
-    tokens = result.manifest["tokens"]
+    tokens = result.manifest.details["tokens"]
     return {
         "variant": variant.name,
         "empty_share": variant.empty_share,

@@ -154,11 +154,11 @@ def _time_ours(job: TimingJob, precision: str) -> StepTiming:
             progress=False,
             precision=precision,
         )
-    seconds = _train_runtime(result.manifest.get("log_history", []), result.wall_seconds)
+    seconds = _train_runtime(result.manifest.log_history, result.wall_seconds)
     config = job.config
     checkpointing = "on" if config.gradient_checkpointing else "off"
     detail = (
-        f"{result.manifest['device']}, {job.quantization}{' + bf16 autocast' if job.bf16_autocast else ''}, "
+        f"{result.manifest.device}, {job.quantization}{' + bf16 autocast' if job.bf16_autocast else ''}, "
         f"batch "
         f"{config.per_device_batch_size}, gradient checkpointing {checkpointing}"
     )
@@ -166,7 +166,7 @@ def _time_ours(job: TimingJob, precision: str) -> StepTiming:
         result.global_step,
         seconds,
         len(job.examples),
-        int(result.manifest["tokens"]["per_epoch_total"]),
+        int(result.manifest.details["tokens"]["per_epoch_total"]),
         _peak_rss(),
         detail,
     )

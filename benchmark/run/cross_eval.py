@@ -9,15 +9,14 @@ kind "eval" (results.json with `adapter.task == job.adapter_task`, `task == job.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from benchmark.run.runner import raise_user, run_benchmark
 from benchmark.run.spec import RunSpec
 from core.hashing import short_hash
+from core.manifests import RunManifest
 from core.records import RunResults
 from core.techniques import task_order
 
@@ -115,12 +114,9 @@ def run_cross_evaluation(job: CrossEvalJob, *, trust_remote_code: bool = False) 
     return run_benchmark(spec, report=lambda message: None, run_dir=job.out_dir)
 
 
-def _read_manifest(path: Path) -> dict[str, Any]:
+def _read_manifest(path: Path) -> RunManifest:
     """A run folder's manifest.json; UserError naming the file when it is missing or unreadable."""
     try:
-        manifest = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise_user(f"{path}: cannot read the run's manifest ({error})")
-    if not isinstance(manifest, dict) or not isinstance(manifest.get("identity"), dict):
-        raise_user(f"{path}: not a run manifest (no identity)")
-    return manifest
+        return RunManifest.read(path)
+    except ValueError as error:
+        raise_user(str(error))

@@ -117,7 +117,7 @@ def _run_in_folder(
         context,
         stage.outcomes,
         oracle=oracle,
-        manifest_hash=stable_hash(manifest["identity"]),
+        manifest_hash=stable_hash(manifest.identity),
         adapter=adapter,
     )
     write_run_folder(context, record, manifest, stage.outcomes)

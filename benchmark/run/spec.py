@@ -18,6 +18,7 @@ from benchmark.models.precision import PRECISIONS
 from benchmark.models.quant import Quantization
 from benchmark.training.config import TrainConfig
 from core.errors import UserError
+from core.manifests import RunManifest
 from metrics.align import AlignPolicy
 
 DEFAULT_APPROACH = "generate"  # the approach of a run manifest that names none (`benchmark.approaches`)
@@ -152,14 +153,14 @@ class RunSpec:
         return cls(**values, **fixed)
 
     @classmethod
-    def from_manifest(cls, manifest: Mapping[str, Any], **fixed: Any) -> RunSpec:
+    def from_manifest(cls, manifest: RunManifest, **fixed: Any) -> RunSpec:
         """A run's settings as its manifest.json recorded them, with `fixed` ones (task, adapter, ...).
 
         KeyError naming the first setting the manifest's identity lacks.
         """
-        identity = manifest["identity"]
+        identity = manifest.identity
         values = {name: identity[name] for name in MANIFEST_SETTINGS if name not in fixed}
-        values.setdefault("data_dir", manifest.get("data_option"))
+        values.setdefault("data_dir", manifest.data_option)
         if "approach" not in fixed:  # recorded only when not the default
             values["approach"] = identity.get("approach", DEFAULT_APPROACH)
         if "precision" not in fixed:  # recorded only when not fp32

@@ -14,6 +14,7 @@ from typing import Any
 
 from benchmark.run.evaluate import SystemOutcome
 from benchmark.run.scoring import RunContext
+from core.manifests import RunManifest, TrainManifest
 from core.records import AdapterInfo, RunResults
 from core.safe_write import StagedFiles, output_folder
 
@@ -21,7 +22,7 @@ from core.safe_write import StagedFiles, output_folder
 def write_run_folder(
     context: RunContext,
     record: RunResults,
-    manifest: Mapping[str, Any],
+    manifest: RunManifest,
     outcomes: Mapping[str, SystemOutcome],
 ) -> None:
     """Write manifest.json, results.json, samples.jsonl and the official-format prediction files.
@@ -33,7 +34,7 @@ def write_run_folder(
     run_dir = output_folder(context.run_dir)
     predictions = output_folder(run_dir / "predictions", within=run_dir)
     with StagedFiles() as staged:
-        staged.write_text(run_dir / "manifest.json", _json(manifest))
+        staged.write_text(run_dir / "manifest.json", _json(manifest.to_json()))
         staged.write_text(run_dir / "results.json", _json(record.to_json()))
         with staged.open(run_dir / "samples.jsonl") as handle:
             for outcome in outcomes.values():
@@ -48,11 +49,8 @@ def adapter_info(context: RunContext) -> AdapterInfo | None:
         return None
     from benchmark.models.loading import adapter_hash
 
-    manifest_path = context.adapter_dir.parent / "manifest.json"
-    task = context.task.name
-    if manifest_path.is_file():
-        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-        task = str(manifest.get("task", task))
+    trained = TrainManifest.read(context.adapter_dir.parent / "manifest.json")
+    task = (trained.task if trained is not None else None) or context.task.name
     return AdapterInfo(
         relative_to_run(context.adapter_dir, context.run_dir), adapter_hash(context.adapter_dir), task
     )
@@ -63,7 +61,7 @@ def relative_to_run(path: Path, run_dir: Path) -> str:
     return Path(os.path.relpath(Path(path).resolve(), Path(run_dir).resolve())).as_posix()
 
 
-def run_manifest(context: RunContext, adapter: AdapterInfo | None) -> dict[str, Any]:
+def run_manifest(context: RunContext, adapter: AdapterInfo | None) -> RunManifest:
     """What was run, on what, with which versions: enough to reproduce the numbers."""
     from benchmark.training.train import package_versions
 
@@ -72,17 +70,17 @@ def run_manifest(context: RunContext, adapter: AdapterInfo | None) -> dict[str, 
     identity["adapter_hash"] = adapter.hash if adapter is not None else None
     if context.model_revision is not None:  # a hub revision, or a local folder's content hash
         identity["model_revision"] = context.model_revision
-    return {
-        "identity": identity,
-        "base_model": dict(context.base_model) if context.base_model else None,
-        "data_dir": str(Path(context.data_dir).resolve()),
-        "data_option": None if context.is_sample else str(Path(context.data_dir).resolve()),
-        "wall_seconds": round(context.wall_seconds, 2),
-        "n_prompts": len(context.items),
-        "versions": package_versions(),
-        "host": platform.node(),
-        "world_size": int(os.environ.get("WORLD_SIZE", "1")),
-    }
+    return RunManifest(
+        identity=identity,
+        base_model=dict(context.base_model) if context.base_model else None,
+        data_dir=str(Path(context.data_dir).resolve()),
+        data_option=None if context.is_sample else str(Path(context.data_dir).resolve()),
+        wall_seconds=round(context.wall_seconds, 2),
+        n_prompts=len(context.items),
+        versions=package_versions(),
+        host=platform.node(),
+        world_size=int(os.environ.get("WORLD_SIZE", "1")),
+    )
 
 
 def _stage_predictions(staged: StagedFiles, folder: Path, outcomes: Mapping[str, SystemOutcome]) -> None:

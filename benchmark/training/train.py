@@ -27,6 +27,7 @@ from benchmark.training.examples import TrainExample, select_windows
 from benchmark.training.loss import whole_run_loss
 from core.errors import UserError
 from core.hashing import new_digest
+from core.manifests import TrainManifest
 from core.safe_write import atomic_write_text
 
 MANIFEST_NAME = "manifest.json"
@@ -44,7 +45,7 @@ class TrainResult:
     global_step: int
     resumed_from: str | None
     wall_seconds: float
-    manifest: Mapping[str, Any]
+    manifest: TrainManifest
 
 
 def train_adapter(
@@ -187,14 +188,13 @@ def train_adapter(
     adapter_dir = output_dir / "adapter"
     trainer.save_model(str(adapter_dir))  # rank 0 only; saves the adapter and the tokenizer
     wall = time.perf_counter() - started
-    manifest = {
-        "kind": "adapter",
-        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        **dict(extra or {}),
-        "base_model": {"id": model_id, "revision": loaded.revision, "quantization": quantization},
-        "device": loaded.device,
-        "compute": {"precision": numerics, "bf16": bf16, "fp16": args.fp16, "optimizer": args.optim},
-        "data": {
+    manifest = TrainManifest(
+        kind="adapter",
+        created=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        context=dict(extra or {}),
+        base_model={"id": model_id, "revision": loaded.revision, "quantization": quantization},
+        device=loaded.device,
+        data={
             "hash": examples_hash(examples),
             "eval_hash": examples_hash(eval_examples),
             "n_train": len(examples),
@@ -202,22 +202,25 @@ def train_adapter(
             "n_train_available": available[0],
             "n_eval_available": available[1],
         },
-        "hyperparameters": config.to_dict(),
-        "config_hash": config.config_hash(),
-        "train_loss": train_loss,  # over the whole run (benchmark.training.loss)
-        "eval_loss": eval_loss,
-        "global_step": trainer.state.global_step,
-        "epochs_run": trainer.state.epoch,
-        "resumed_from": last,
-        "wall_seconds": round(wall, 2),
-        "tokens": _token_counts(trainer.train_dataset, trainer.state.epoch or 0.0),
-        "peak_memory": _peak_memory(cuda),
-        "log_history": trainer.state.log_history,
-        "versions": package_versions(),
-    }
+        hyperparameters=config.to_dict(),
+        config_hash=config.config_hash(),
+        train_loss=train_loss,  # over the whole run (benchmark.training.loss)
+        eval_loss=eval_loss,
+        global_step=trainer.state.global_step,
+        epochs_run=trainer.state.epoch,
+        resumed_from=last,
+        wall_seconds=round(wall, 2),
+        log_history=trainer.state.log_history,
+        versions=package_versions(),
+        details={
+            "compute": {"precision": numerics, "bf16": bf16, "fp16": args.fp16, "optimizer": args.optim},
+            "tokens": _token_counts(trainer.train_dataset, trainer.state.epoch or 0.0),
+            "peak_memory": _peak_memory(cuda),
+        },
+    )
     manifest_path = output_dir / MANIFEST_NAME
     if trainer.is_world_process_zero():
-        atomic_write_text(manifest_path, json.dumps(manifest, indent=2, default=str) + "\n")
+        atomic_write_text(manifest_path, manifest.write_text())
     return TrainResult(
         adapter_dir=adapter_dir,
         manifest_path=manifest_path,

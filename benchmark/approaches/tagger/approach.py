@@ -105,8 +105,8 @@ class TaggerApproach:
         manifest = result.manifest
         return {
             "tagger": str(result.tagger_dir),
-            "steps": manifest["global_step"],
-            "train_loss": manifest["train_loss"],
-            "eval_loss": manifest["eval_loss"],
-            "seconds": manifest["wall_seconds"],
+            "steps": manifest.global_step,
+            "train_loss": manifest.train_loss,
+            "eval_loss": manifest.eval_loss,
+            "seconds": manifest.wall_seconds,
         }

@@ -8,7 +8,6 @@ head: the chance level a trained tagger must beat.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -20,6 +19,7 @@ from benchmark.run.stage import PreparedData, Reporter
 from benchmark.training.config import TrainConfig
 from core.errors import UserError
 from core.hashing import stable_hash
+from core.manifests import TrainManifest
 from core.types import SplitData
 from tasks import Task
 
@@ -151,7 +151,8 @@ def _train_or_reuse(
     recipe = tagger_recipe(spec.model, task, spec.train, train, max_length)
     output_dir = run_dir / "train"
     if (
-        _manifest_recipe(output_dir / "manifest.json") == recipe
+        (found := TrainManifest.read(output_dir / "manifest.json")) is not None
+        and found.recipe_hash == recipe
         and (output_dir / "tagger" / "tagger.json").is_file()
     ):
         report(f"reusing the tagger in {output_dir / 'tagger'} (same recipe)")
@@ -245,15 +246,6 @@ def tagger_recipe(
             ],
         }
     )
-
-
-def _manifest_recipe(path: Path) -> str | None:
-    try:
-        manifest = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    value = manifest.get("recipe_hash") if isinstance(manifest, dict) else None
-    return str(value) if value else None
 
 
 def _oracle_outcome(windows: list[TaggedWindow], task: Task, scheme: TagScheme) -> SystemOutcome:

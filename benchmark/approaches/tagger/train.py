@@ -6,7 +6,6 @@ epoch, early stopping, resume from the last complete checkpoint) -> save `tagger
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -24,6 +23,7 @@ from benchmark.approaches.tagger.backbone import (
 from benchmark.approaches.tagger.data import TaggedWindow, pad_batch, select_tagged, training_rows
 from benchmark.approaches.tagger.tags import TagScheme
 from benchmark.training.config import TrainConfig
+from core.manifests import TrainManifest
 
 MANIFEST_NAME = "manifest.json"
 
@@ -33,7 +33,7 @@ class TaggerTrainResult:
     """Where the tagger went and what its manifest says."""
 
     tagger_dir: Path
-    manifest: Mapping[str, Any]
+    manifest: TrainManifest
 
 
 def train_tagger(
@@ -114,15 +114,13 @@ def train_tagger(
     tagger_dir = output_dir / "tagger"
     save_tagger(trainer.model, tokenizer, tagger_dir, scheme=scheme, tuning=tuning, base=model_path)
     n_tokens = sum(len(row["input_ids"]) for row in train_rows)
-    manifest = {
-        "kind": "tagger",
-        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        **dict(extra or {}),
-        "base_model": {"id": model_path},
-        "tuning": tuning,
-        "device": "cuda" if cuda else "cpu",
-        "layers": list(scheme.layers),
-        "data": {
+    manifest = TrainManifest(
+        kind="tagger",
+        created=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        context=dict(extra or {}),
+        base_model={"id": model_path},
+        device="cuda" if cuda else "cpu",
+        data={
             "n_train": len(kept),
             "n_eval": len(kept_eval),
             "n_train_available": len(train),
@@ -130,18 +128,17 @@ def train_tagger(
             "n_train_chunks": len(train_rows),
             "train_tokens_per_epoch": n_tokens,
         },
-        "hyperparameters": config.to_dict(),
-        "config_hash": config.config_hash(),
-        "train_loss": outcome.training_loss,
-        "eval_loss": eval_loss,
-        "global_step": trainer.state.global_step,
-        "epochs_run": trainer.state.epoch,
-        "resumed_from": last,
-        "wall_seconds": round(time.perf_counter() - started, 2),
-        "log_history": trainer.state.log_history,
-        "versions": package_versions(),
-    }
-    (output_dir / MANIFEST_NAME).write_text(
-        json.dumps(manifest, indent=2, default=str) + "\n", encoding="utf-8"
+        hyperparameters=config.to_dict(),
+        config_hash=config.config_hash(),
+        train_loss=outcome.training_loss,
+        eval_loss=eval_loss,
+        global_step=trainer.state.global_step,
+        epochs_run=trainer.state.epoch,
+        resumed_from=last,
+        wall_seconds=round(time.perf_counter() - started, 2),
+        log_history=trainer.state.log_history,
+        versions=package_versions(),
+        details={"tuning": tuning, "layers": list(scheme.layers)},
     )
+    (output_dir / MANIFEST_NAME).write_text(manifest.write_text(), encoding="utf-8")
     return TaggerTrainResult(tagger_dir, manifest)

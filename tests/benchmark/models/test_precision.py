@@ -11,6 +11,7 @@ from benchmark.models.precision import cpu_flags, native_bf16, resolve_precision
 from benchmark.run.spec import RunSpec
 from core.errors import UserError
 from core.hashing import stable_hash
+from core.manifests import RunManifest
 
 AVX512_BF16_CPU = {"fpu", "avx2", "avx512f", "avx512_bf16"}
 AMX_CPU = {"fpu", "avx2", "amx_tile", "amx_bf16"}
@@ -63,8 +64,18 @@ def test_run_spec_takes_a_resolved_precision_and_records_bf16_in_its_identity() 
     assert fp32.precision == "fp32"
     assert "precision" not in fp32.identity()  # run ids made before precision existed stay valid
     assert bf16.identity()["precision"] == "bf16"
-    assert RunSpec.from_manifest({"identity": {**fp32.identity()}}, task="name-calling").precision == "fp32"
-    assert RunSpec.from_manifest({"identity": bf16.identity()}, task="name-calling").precision == "bf16"
+    assert (
+        RunSpec.from_manifest(
+            RunManifest.from_json({"identity": {**fp32.identity()}}, "test"), task="name-calling"
+        ).precision
+        == "fp32"
+    )
+    assert (
+        RunSpec.from_manifest(
+            RunManifest.from_json({"identity": bf16.identity()}, "test"), task="name-calling"
+        ).precision
+        == "bf16"
+    )
 
 
 def test_bf16_names_other_completions_than_fp32_and_fp32_keys_are_unchanged() -> None:

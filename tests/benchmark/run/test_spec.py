@@ -12,6 +12,7 @@ from benchmark.cli import build_parser
 from benchmark.run.spec import MANIFEST_SETTINGS, RunSpec, read_run_settings
 from benchmark.training.train import warmup_arguments
 from core.errors import UserError
+from core.manifests import RunManifest
 
 
 def test_flags_fill_every_setting_they_name() -> None:
@@ -63,7 +64,9 @@ def test_a_manifest_gives_back_the_settings_of_its_run() -> None:
         task="slogans", model="m", quantization="none", window_chars=700, seed=5, limit_articles=3
     )
     manifest = {"identity": source.identity(), "data_option": "/data/ptc"}
-    spec = RunSpec.from_manifest(manifest, task="name-calling", systems=("adapted",), adapter=Path("a"))
+    spec = RunSpec.from_manifest(
+        RunManifest.from_json(manifest, "test"), task="name-calling", systems=("adapted",), adapter=Path("a")
+    )
     assert {name: getattr(spec, name) for name in MANIFEST_SETTINGS} == {
         name: getattr(source, name) for name in MANIFEST_SETTINGS
     }
@@ -77,12 +80,17 @@ def test_a_manifest_gives_back_the_settings_of_its_run() -> None:
 
 def test_a_manifest_never_enables_remote_code() -> None:
     identity = {**RunSpec(task="slogans").identity(), "trust_remote_code": True}
-    assert RunSpec.from_manifest({"identity": identity}, task="slogans").trust_remote_code is False
+    assert (
+        RunSpec.from_manifest(
+            RunManifest.from_json({"identity": identity}, "test"), task="slogans"
+        ).trust_remote_code
+        is False
+    )
 
 
 def test_a_manifest_without_a_setting_names_it() -> None:
     with pytest.raises(KeyError, match="quantization"):
-        RunSpec.from_manifest({"identity": {"model": "tiny"}}, task="slogans")
+        RunSpec.from_manifest(RunManifest.from_json({"identity": {"model": "tiny"}}, "test"), task="slogans")
 
 
 @dataclass

@@ -34,7 +34,7 @@ def _score_and_write(context: RunContext, outcomes: dict[str, SystemOutcome]) ->
     adapter = adapter_info(context)
     manifest = run_manifest(context, adapter)
     record = score_run(
-        context, outcomes, oracle=None, manifest_hash=stable_hash(manifest["identity"]), adapter=adapter
+        context, outcomes, oracle=None, manifest_hash=stable_hash(manifest.identity), adapter=adapter
     )
     write_run_folder(context, record, manifest, outcomes)
 

@@ -64,7 +64,7 @@ def test_short_run_writes_adapter_and_manifest_then_resumes(tmp_path: Path) -> N
     )
     assert resumed.resumed_from is not None and resumed.resumed_from.endswith("checkpoint-2")
     assert resumed.global_step == 4
-    steps_logged = [entry["step"] for entry in resumed.manifest["log_history"] if "loss" in entry]
+    steps_logged = [entry["step"] for entry in resumed.manifest.log_history if "loss" in entry]
     assert steps_logged[-1] == 4 and 1 not in steps_logged[2:]  # continued, not restarted
 
 
@@ -80,7 +80,7 @@ def test_loss_is_on_the_completion_and_its_eos_and_decreases(tmp_path: Path) -> 
         output_dir=tmp_path,
         progress=False,
     )
-    losses = [entry["loss"] for entry in result.manifest["log_history"] if "loss" in entry]
+    losses = [entry["loss"] for entry in result.manifest.log_history if "loss" in entry]
     assert len(losses) == 8
     # 8 LoRA steps from a zero B matrix move the loss by ~0.4 nats (measured 4.72 -> 4.2)
     assert sum(losses[-3:]) / 3 < sum(losses[:3]) / 3 - 0.15, losses
@@ -92,7 +92,7 @@ def test_loss_is_on_the_completion_and_its_eos_and_decreases(tmp_path: Path) -> 
     completion_ids = tokenizer(EXAMPLES[0].completion + tokenizer.eos_token, add_special_tokens=False)[
         "input_ids"
     ]
-    tokens = result.manifest["tokens"]
+    tokens = result.manifest.details["tokens"]
     # loss-bearing tokens per epoch = the completion with its eos, nothing from the prompt
     assert tokens["per_epoch_loss_bearing"] == 4 * len(completion_ids)
 
@@ -180,9 +180,9 @@ def test_bf16_autocast_steps_stay_within_one_percent_of_fp32(tmp_path: Path) -> 
             progress=False,
             precision=precision,
         )
-        assert result.manifest["compute"]["precision"] == precision
-        assert result.manifest["compute"]["bf16"] is (precision == "bf16")
-        logs[precision] = [entry for entry in result.manifest["log_history"] if "loss" in entry]
+        assert result.manifest.details["compute"]["precision"] == precision
+        assert result.manifest.details["compute"]["bf16"] is (precision == "bf16")
+        logs[precision] = [entry for entry in result.manifest.log_history if "loss" in entry]
     fp32, bf16 = logs["fp32"], logs["bf16"]
     assert len(fp32) == len(bf16) == 3
     assert bf16[-1]["loss"] == pytest.approx(fp32[-1]["loss"], rel=1e-2)
