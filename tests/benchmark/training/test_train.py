@@ -10,7 +10,7 @@ import pytest
 
 from benchmark.training.config import TrainConfig
 from benchmark.training.examples import TrainExample
-from benchmark.training.train import examples_hash, train_adapter
+from benchmark.training.train import TrainResult, examples_hash, train_adapter
 from core.errors import UserError
 from tests.benchmark.tiny_helpers import tiny_model_path
 
@@ -136,9 +136,8 @@ def _answer_token_nlls(model_path: Path, example: TrainExample) -> list[float]:
     return [-float(log_probs[i - 1, ids[i]]) for i in range(len(prompt_ids), len(ids))]
 
 
-def _first_logged_loss(result: object) -> float:
-    manifest = getattr(result, "manifest")  # noqa: B009 - TrainResult
-    return float(next(entry["loss"] for entry in manifest["log_history"] if "loss" in entry))
+def _first_logged_loss(result: TrainResult) -> float:
+    return float(next(entry["loss"] for entry in result.manifest.log_history if "loss" in entry))
 
 
 def test_an_optimiser_step_weighs_every_answer_token_alike(tmp_path: Path) -> None:
