@@ -2,8 +2,9 @@
 
 `results/ptc-dev/<run id>/` holds results.json, manifest.json, the official-format prediction files
 and report.md: what is needed to read, rank and re-score a published number (`bench score` on the
-predictions, `bench leaderboard results/ptc-dev`). Never weights, caches, logs or samples.jsonl (the
-completions quote the corpus), and no file over 1 MB.
+predictions, `bench leaderboard results/ptc-dev`), and train-manifest.json, the training manifest of
+the run's adapter or tagger when it has one (its recipe, losses and data counts). Never weights,
+caches, logs or samples.jsonl (the completions quote the corpus), and no file over 1 MB.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from core.errors import UserError
 
 DEFAULT_DESTINATION = Path("results") / "ptc-dev"
 COPIED = ("results.json", "manifest.json")
+TRAIN_MANIFEST = "train-manifest.json"  # the adapter's (or tagger's) manifest.json, when there is one
 PREDICTIONS = "predictions"
 MAX_BYTES = 1_000_000
 
@@ -39,12 +41,31 @@ def published_files(run_dir: Path) -> list[Path]:
     """The files of `run_dir` that are published, checked to exist and to be at most 1 MB each."""
     files = [run_dir / name for name in COPIED]
     files += sorted((run_dir / PREDICTIONS).glob("*.txt"))
+    _check_sizes(files)
+    return files
+
+
+def train_manifest(run_dir: Path, adapter_path: str | None) -> Path | None:
+    """The manifest.json beside the run's adapter or tagger folder (recorded relative to the run)."""
+    if adapter_path is None:
+        return None
+    from core.manifests import TrainManifest
+
+    path = (run_dir / adapter_path).parent / "manifest.json"
+    if not path.is_file() or path.resolve() == (run_dir / "manifest.json").resolve():
+        return None
+    if TrainManifest.read(path) is None:  # not a training manifest: nothing to publish
+        return None
+    _check_sizes([path])
+    return path
+
+
+def _check_sizes(files: list[Path]) -> None:
     for path in files:
         if not path.is_file():
             raise UserError(f"{path}: missing; publish a finished run folder")
         if path.stat().st_size > MAX_BYTES:
             raise UserError(f"{path}: {path.stat().st_size:,} bytes, over the 1 MB a published file may have")
-    return files
 
 
 def publish(run_dir: Path, destination: Path) -> Path:
@@ -54,12 +75,15 @@ def publish(run_dir: Path, destination: Path) -> Path:
 
     results = load_results(run_dir / "results.json")  # validated: a broken run is not published
     files = published_files(run_dir)
+    trained = train_manifest(run_dir, results.adapter.path if results.adapter is not None else None)
     target = destination / run_dir.resolve().name
     staging = destination / f".{target.name}.tmp"
     shutil.rmtree(staging, ignore_errors=True)
     (staging / PREDICTIONS).mkdir(parents=True)
     for path in files:
         shutil.copyfile(path, staging / path.relative_to(run_dir))
+    if trained is not None:
+        shutil.copyfile(trained, staging / TRAIN_MANIFEST)
     (staging / "report.md").write_text(render_markdown(results), encoding="utf-8")
     shutil.rmtree(target, ignore_errors=True)
     staging.rename(target)

@@ -13,7 +13,9 @@ from tests.reports import fake_runs
 
 
 def _finished_run(root: Path) -> Path:
-    run_dir = fake_runs.write_run(root / "20240501-nc", fake_runs.results_dict(), fake_runs.samples_for())
+    results = fake_runs.results_dict()
+    results["adapter"]["path"] = "train/adapter"
+    run_dir = fake_runs.write_run(root / "20240501-nc", results, fake_runs.samples_for())
     (run_dir / "manifest.json").write_text(
         json.dumps({"identity": {"task": "name-calling"}}), encoding="utf-8"
     )
@@ -24,6 +26,10 @@ def _finished_run(root: Path) -> Path:
     )
     (run_dir / "train" / "adapter").mkdir(parents=True)
     (run_dir / "train" / "adapter" / "adapter_model.safetensors").write_bytes(b"\0" * 64)
+    (run_dir / "train" / "manifest.json").write_text(
+        json.dumps({"kind": "adapter", "task": "name-calling", "hyperparameters": {"lora_r": 16}}),
+        encoding="utf-8",
+    )
     (run_dir / "run.log").write_text("log\n", encoding="utf-8")
     return run_dir
 
@@ -40,7 +46,9 @@ def test_publish_copies_scores_manifest_predictions_and_a_report_only(tmp_path: 
         "predictions/adapted-si.txt",
         "report.md",
         "results.json",
+        "train-manifest.json",
     ]
+    assert (target / "train-manifest.json").read_bytes() == (run_dir / "train" / "manifest.json").read_bytes()
     assert (target / "results.json").read_bytes() == (run_dir / "results.json").read_bytes()
     assert load_results(target / "results.json").run_id == "20240501-nc"
     assert (target / "report.md").read_text(encoding="utf-8").startswith("# Run report: 20240501-nc")
