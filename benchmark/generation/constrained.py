@@ -83,7 +83,11 @@ class JsonSchemaLogitsProcessor:
         if input_ids.shape[1] > self.prompt_length:
             last_tokens = input_ids[:, -1].tolist()
             for row, matcher in enumerate(self.matchers):
-                if self.active[row] and not matcher.accept_token(int(last_tokens[row])):
+                if not self.active[row]:
+                    continue
+                # a terminated matcher (the row is being padded) is never fed again: xgrammar would
+                # print a warning to stderr for every padded step
+                if matcher.is_terminated() or not matcher.accept_token(int(last_tokens[row])):
                     self.active[row] = False
         rows = [
             row

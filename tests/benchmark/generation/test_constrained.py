@@ -102,3 +102,25 @@ def _is_valid(text: str, schema: dict[str, Any]) -> bool:
     except (ValueError, jsonschema.ValidationError):
         return False
     return True
+
+
+def test_a_finished_row_is_not_fed_to_its_matcher_again(
+    tokenizer: Any, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """A row padded after its stop token: no token goes to the terminated matcher (xgrammar would warn
+    on stderr once per padded step, past run.log)."""
+    import torch
+
+    from benchmark.generation.constrained import JsonSchemaLogitsProcessor, compile_json_schema
+
+    compiled = compile_json_schema(tokenizer, OBJECT_SCHEMA, vocab_size=len(tokenizer))
+    processor = JsonSchemaLogitsProcessor(compiled, prompt_length=1)
+    eos = int(tokenizer.eos_token_id)
+    answer = [tokenizer.convert_tokens_to_ids("{"), tokenizer.convert_tokens_to_ids("}"), eos, eos, eos]
+    ids = [eos]  # the one-token prompt
+    for token in [None, *answer]:
+        if token is not None:
+            ids.append(token)
+        processor(torch.tensor([ids]), torch.zeros(1, len(tokenizer)))
+    assert processor.matchers[0].is_terminated() and processor.active == [False]
+    assert "trying to accept new token" not in capfd.readouterr().err
