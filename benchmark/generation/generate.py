@@ -16,9 +16,10 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from benchmark.generation.cache import CacheEntry, CompletionCache, cache_key, new_entry, prompt_hash
+from benchmark.generation.engines.base import Engine
 from benchmark.generation.stopping import JsonStopCriteria, StopReason
 from core.errors import UserError
-from core.hashing import stable_hash, stable_int
+from core.hashing import stable_hash
 
 
 @dataclass(frozen=True)
@@ -83,11 +84,13 @@ def generate_completions(
     progress: bool = True,
     no_cache: bool = False,
     schema: Mapping[str, Any] | None = None,
+    engine: Engine | None = None,
 ) -> list[Completion]:
     """Complete every prompt (in input order), reusing cached completions unless `no_cache`.
 
-    `model_key` names the model (id + revision + adapter hash); `schema` is the task's JSON
-    schema, required when `settings.constrained`. New completions are appended to `cache` batch by
+    `model_key` names the model (id + revision + adapter hash + engine); `schema` is the task's JSON
+    schema, required when `settings.constrained`. `engine` generates what the cache lacks (default:
+    the `hf` engine on `model` and `tokenizer`). New completions are appended to `cache` batch by
     batch (also under `no_cache`, where they replace the old entries).
     """
     if settings.constrained and schema is None:
@@ -108,10 +111,13 @@ def generate_completions(
     n_cached = sum(1 for key in keys if key in done)
     copies = Counter(keys)  # a prompt given twice is generated once and counts twice
     if pending:
+        from benchmark.generation.engines.hf import HFEngine
+
+        chosen: Engine = engine if engine is not None else HFEngine(model, tokenizer)
+        todo = list(pending.values())
         with _progress_bar(len(prompts), n_cached, enabled=progress) as advance:
-            for entries in _generate_pending(
-                model, tokenizer, prompts, keys, hashes, pending, settings, schema
-            ):
+            for batch in chosen.generate([prompts[i] for i in todo], settings, schema):
+                entries = [new_entry(keys[todo[j]], hashes[todo[j]], *generated) for j, generated in batch]
                 if cache is not None:
                     cache.append(entries)
                 for entry in entries:
@@ -124,36 +130,6 @@ def _from_entry(entry: CacheEntry, cached: bool = True) -> Completion:
     return Completion(
         entry.prompt_hash, entry.text, entry.n_prompt_tokens, entry.n_new_tokens, entry.stopped, cached
     )
-
-
-def _generate_pending(
-    model: Any,
-    tokenizer: Any,
-    prompts: Sequence[str],
-    keys: Sequence[str],
-    hashes: Sequence[str],
-    pending: Mapping[str, int],
-    settings: GenSettings,
-    schema: Mapping[str, Any] | None,
-) -> Iterator[list[CacheEntry]]:
-    """Yield cache entries batch by batch for the pending prompts, longest first."""
-    with _left_padding(tokenizer):
-        add_special = _wants_special_tokens(tokenizer, prompts[next(iter(pending.values()))])
-        indices = list(pending.values())
-        lengths = tokenizer([prompts[i] for i in indices], add_special_tokens=add_special)["input_ids"]
-        order = sorted(range(len(indices)), key=lambda j: -len(lengths[j]))
-        ordered = [indices[j] for j in order]
-        grammar = _compile_grammar(model, tokenizer, schema) if settings.constrained else None
-        for start in range(0, len(ordered), settings.batch_size):
-            batch = ordered[start : start + settings.batch_size]
-            seed = stable_int(f"{settings.seed}:{keys[batch[0]]}", 4)
-            results = generate_batch(
-                model, tokenizer, [prompts[i] for i in batch], settings, add_special, seed, grammar
-            )
-            yield [
-                new_entry(keys[i], hashes[i], text, stopped, n_prompt, n_new)
-                for i, (text, stopped, n_prompt, n_new) in zip(batch, results, strict=True)
-            ]
 
 
 def generate_batch(
@@ -223,13 +199,13 @@ def stop_token_ids(model: Any, tokenizer: Any) -> tuple[int, ...]:
     return tuple(ids)
 
 
-def _wants_special_tokens(tokenizer: Any, prompt: str) -> bool:
+def wants_special_tokens(tokenizer: Any, prompt: str) -> bool:
     """Add special tokens (BOS) unless the prompt text already starts with the BOS token (chat templates)."""
     bos = getattr(tokenizer, "bos_token", None)
     return not (isinstance(bos, str) and bos and prompt.startswith(bos))
 
 
-def _compile_grammar(model: Any, tokenizer: Any, schema: Mapping[str, Any] | None) -> Any:
+def compile_grammar(model: Any, tokenizer: Any, schema: Mapping[str, Any] | None) -> Any:
     from benchmark.generation.constrained import compile_json_schema
 
     assert schema is not None
@@ -246,7 +222,7 @@ def _vocab_size(model: Any, tokenizer: Any) -> int:
 
 
 @contextmanager
-def _left_padding(tokenizer: Any) -> Iterator[None]:
+def left_padding(tokenizer: Any) -> Iterator[None]:
     """Left-pad (and borrow eos as pad when there is none) for the duration of a call, then restore."""
     side, pad = tokenizer.padding_side, tokenizer.pad_token
     tokenizer.padding_side = "left"

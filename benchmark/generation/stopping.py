@@ -117,3 +117,23 @@ class JsonStopCriteria:
         if reason is None or kept is None:
             return "max_new_tokens", n_generated
         return reason, min(kept, n_generated)
+
+
+def cut_at_json_close(
+    tokenizer: Any, new_ids: Sequence[int], stop_token_ids: Sequence[int]
+) -> tuple[StopReason, int]:
+    """Where `JsonStopCriteria` would have stopped a finished sequence: (reason, new tokens kept).
+
+    For engines that generate a whole sequence before we see it (vLLM, endpoints return text):
+    the same end-of-sequence and JSON-closed rules, token by token.
+    """
+    stops = frozenset(int(token) for token in stop_token_ids)
+    tracker = JsonCloseTracker()
+    for length in range(1, len(new_ids) + 1):
+        if new_ids[length - 1] in stops:
+            return "eos", length - 1
+        text = tokenizer.decode(list(new_ids[:length]), skip_special_tokens=True)
+        stable = len(text.rstrip("\ufffd"))
+        if stable > tracker.consumed and tracker.feed(text[tracker.consumed : stable]):
+            return "json_closed", length
+    return "max_new_tokens", len(new_ids)

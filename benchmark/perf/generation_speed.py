@@ -137,6 +137,65 @@ def run_prefix_cached(model: Any, tokenizer: Any, prompts: Sequence[str], max_ne
     return PrefixRun(GenerationRun(seconds, len(prompts), new_tokens, dict(reasons), tuple(texts)), shared)
 
 
+def run_vllm(
+    model_path: str, tokenizer: Any, prompts: Sequence[str], max_new_tokens: int, precision: str
+) -> tuple[GenerationRun, float]:
+    """The `vllm` engine on the same prompts (greedy, JSON cut); (the run, its engine's start seconds)."""
+    from benchmark.generation.engines.vllm import VLLMEngine
+    from benchmark.generation.generate import GenSettings, generate_completions
+    from benchmark.models.precision import default_device_type
+
+    engine = VLLMEngine(model_path, tokenizer, precision=precision, device_type=default_device_type())
+    settings = GenSettings(max_new_tokens=max_new_tokens, precision=precision)
+    try:
+        started = time.perf_counter()
+        engine.start()
+        start_seconds = time.perf_counter() - started
+        started = time.perf_counter()
+        completions = generate_completions(
+            None, None, prompts, settings, cache=None, model_key="perf", progress=False, engine=engine
+        )
+        seconds = time.perf_counter() - started
+    finally:
+        engine.close()
+    reasons = Counter(str(c.stopped) for c in completions)
+    new_tokens = sum(c.n_new_tokens for c in completions)
+    texts = tuple(c.text for c in completions)
+    return GenerationRun(seconds, len(prompts), new_tokens, dict(reasons), texts), start_seconds
+
+
+def vllm_rows(
+    vllm: GenerationRun, start_seconds: float, ours: GenerationRun, naive: GenerationRun, precision: str
+) -> list[PerfRow]:
+    """The vLLM engine against the one-at-a-time way and against our hf path, same windows and model."""
+    same = sum(1 for a, b in zip(vllm.texts, ours.texts, strict=True) if a == b)
+    notes = (
+        f"engine start {start_seconds:.0f} s not counted (once per model and process); {precision}; "
+        f"same text as the hf path on {same} of {vllm.n_prompts} windows; {_reasons(vllm)}"
+    )
+    return [
+        make_row(
+            SECTION,
+            "vLLM engine vs one at a time (windows / s)",
+            ours=vllm.windows_per_second,
+            naive=naive.windows_per_second,
+            unit="windows/s",
+            better="higher",
+            target=Target("ratio_at_least", 8),
+            notes=notes,
+        ),
+        make_row(
+            SECTION,
+            "vLLM engine vs the hf engine, ours (windows / s)",
+            ours=vllm.windows_per_second,
+            naive=ours.windows_per_second,
+            unit="windows/s",
+            better="higher",
+            notes="both batched and cut at the closed JSON; hf in fp32 weights (autocast when bf16)",
+        ),
+    ]
+
+
 @dataclass(frozen=True)
 class PrefixRun:
     """A prefix-cached run and the number of prompt tokens its cache covered."""

@@ -190,7 +190,16 @@ def _generation(settings: PerfSettings, model_path: str, dev: Any, report: Repor
     prefix = speed.run_prefix_cached(model, tokenizer, prompts, limit)
     model_note = f"base model (no adapter), {quantization}"
     rows = speed.generation_rows(ours, naive, batch_size=batch, max_new_tokens=limit, model_note=model_note)
-    return rows + speed.generation_lever_rows(naive, json_stop, batched, prefix, batch_size=batch)
+    rows += speed.generation_lever_rows(naive, json_stop, batched, prefix, batch_size=batch)
+    from benchmark.generation.engines import vllm_version
+
+    if vllm_version() is not None:
+        report("generation: the vLLM engine on the same windows")
+        precision = loaded.precision
+        del model, loaded  # the engine gets the cores and memory
+        vllm, start = speed.run_vllm(model_path, tokenizer, prompts, limit, precision)
+        rows += speed.vllm_rows(vllm, start, ours, naive, precision)
+    return rows
 
 
 def _scoring(settings: PerfSettings, data_dir: Any, dev: Any, report: Reporter) -> list[PerfRow]:

@@ -86,9 +86,13 @@ def _run_in_folder(
 
     from benchmark.models.catalogue import resolve_model
 
-    base = resolve_model(spec.model, report=report)
+    if spec.endpoint is not None:  # a served model: nothing local to resolve
+        model_path, base_manifest = spec.model, {"endpoint": spec.endpoint, "served_name": spec.model}
+    else:
+        base = resolve_model(spec.model, report=report)
+        model_path, base_manifest = base.path, base.manifest()
     stage = get_approach(spec.approach).run_stage(
-        spec, task, data, base.path, run_dir, report, verbose=verbose
+        spec, task, data, model_path, run_dir, report, verbose=verbose
     )
     context = RunContext(
         spec=spec,
@@ -104,7 +108,7 @@ def _run_in_folder(
         adapter_dir=stage.trained_dir,
         wall_seconds=time.perf_counter() - started,
         kind="run" if spec.systems == ("base", "adapted") else "eval",  # with a given --adapter too
-        base_model=base.manifest(),
+        base_model=base_manifest,
     )
     if not is_main_process():  # every rank has every completion; one writes the run folder
         return run_dir

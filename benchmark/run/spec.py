@@ -25,6 +25,7 @@ DEFAULT_APPROACH = "generate"  # the approach of a run manifest that names none 
 SPLITS = ("dev", "validation")
 VARIANTS = ("instruction", "chat")
 SYSTEMS = ("base", "adapted")
+ENGINES = ("hf", "vllm", "endpoint")
 
 # What a manifest's identity records and a cross-evaluation reuses (never where files go, whether
 # the cache is used, or trust_remote_code: a value read from a file never enables a model's code).
@@ -108,6 +109,11 @@ class RunSpec:
     adapter: Path | None = None
     approach: str = DEFAULT_APPROACH  # a name of `benchmark.approaches.APPROACHES`
     precision: str = "fp32"  # fp32 or bf16: `--precision auto` is resolved by the approach
+    engine: str = "hf"  # hf, vllm or endpoint: `--engine auto` is resolved before (`generation.engines`)
+    endpoint: str | None = None  # the OpenAI-compatible base URL of an endpoint run (`model` is its name)
+    api_key_env: str = "OPENAI_API_KEY"  # how an endpoint run is made, not what it computes:
+    concurrency: int = 8  # these three are no part of the identity
+    request_timeout: float = 120.0
 
     def __post_init__(self) -> None:
         """One UserError line for the first setting out of its range (before any work)."""
@@ -123,16 +129,30 @@ class RunSpec:
             raise UserError(f"systems {self.systems!r}: expected base and/or adapted")
         if self.precision not in PRECISIONS:
             raise UserError(f"precision {self.precision!r}: expected fp32 or bf16 (auto is resolved before)")
+        if self.engine not in ENGINES:
+            raise UserError(
+                f"engine {self.engine!r}: expected one of {', '.join(ENGINES)} (auto is resolved before)"
+            )
+        if (self.engine == "endpoint") != (self.endpoint is not None):
+            raise UserError("an endpoint run needs both engine 'endpoint' and the endpoint's URL")
 
     def identity(self) -> dict[str, Any]:
         """What changes the numbers (not where files go or whether the cache is used)."""
         fields = asdict(self)
-        for name in ("runs_dir", "no_cache", "data_dir"):
+        for name in ("runs_dir", "no_cache", "data_dir", "api_key_env", "concurrency", "request_timeout"):
             fields.pop(name)
         if self.approach == DEFAULT_APPROACH:  # absent for it, so earlier run ids stay valid
             fields.pop("approach")
         if self.precision == "fp32":  # likewise: runs made before `precision` computed in fp32
             fields.pop("precision")
+        if self.engine == "hf":  # likewise: runs made before engines generated with transformers
+            fields.pop("engine")
+        elif self.engine == "vllm":  # greedy outputs differ across engines and their versions
+            from benchmark.generation.engines import vllm_version
+
+            fields["engine"] = f"vllm {vllm_version() or '?'}"
+        if self.endpoint is None:
+            fields.pop("endpoint")
         fields["train"] = self.train.config_hash()
         fields["adapter"] = str(self.adapter) if self.adapter else None
         return fields
@@ -165,4 +185,8 @@ class RunSpec:
             values["approach"] = identity.get("approach", DEFAULT_APPROACH)
         if "precision" not in fixed:  # recorded only when not fp32
             values["precision"] = identity.get("precision", "fp32")
+        if "engine" not in fixed:  # recorded only when not hf, with vLLM's version
+            values["engine"] = str(identity.get("engine", "hf")).split(" ")[0]
+        if "endpoint" not in fixed:
+            values["endpoint"] = identity.get("endpoint")
         return cls(**values, **fixed)

@@ -95,6 +95,25 @@ BAD_FLAGS = [
     ),
     (["run", "--task", "name-calling", "--config", "CONFIG_HUGE_ITERATIONS"], "iterations = 100000000000"),
     (["train", "--task", "name-calling", "--config", "CONFIG_HUGE_RANK"], "lora_r = 100000000000"),
+    # issue 20: endpoints (a closed port on loopback is a real unreachable server)
+    (
+        ["run", "--task", "name-calling", "--endpoint", "http://127.0.0.1:9/v1"],
+        "trains nothing: use bench eval",
+    ),
+    (
+        ["eval", "--task", "name-calling", "--endpoint", "http://127.0.0.1:9/v1", "--adapter", "a"],
+        "register the LoRA on the server",
+    ),
+    (["eval", "--task", "name-calling", "--endpoint", "127.0.0.1:9/v1"], "expected an http:// or https://"),
+    (
+        ["eval", "--task", "name-calling", "--endpoint", "http://127.0.0.1:9/v1", "--model", "x"],
+        "cannot reach the endpoint http://127.0.0.1:9/v1",
+    ),
+    (
+        ["eval", "--task", "name-calling", "--endpoint", "http://127.0.0.1:9/v1", "--engine", "hf"],
+        "the endpoint is the engine",
+    ),
+    (["eval", "--task", "name-calling", "--concurrency", "0"], "--concurrency: expected a positive integer"),
 ]
 
 

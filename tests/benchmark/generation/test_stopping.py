@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from benchmark.generation.generate import GenSettings, generate_completions
-from benchmark.generation.stopping import JsonCloseTracker, JsonStopCriteria
+from benchmark.generation.stopping import JsonCloseTracker, JsonStopCriteria, cut_at_json_close
 from tests.benchmark.generation_helpers import (
     build_model,
     build_tokenizer,
@@ -84,6 +84,24 @@ def test_criterion_marks_rows_independently(tokenizer: Any) -> None:
     assert criteria.outcome(0, len(closed)) == ("json_closed", n_answer)
     assert criteria.outcome(1, len(closed)) == ("eos", len(with_eos) - 1)
     assert criteria.outcome(2, len(still_open)) == ("max_new_tokens", len(still_open))
+
+
+def test_cut_after_generation_agrees_with_the_criterion_during_it(tokenizer: Any) -> None:
+    """vLLM and endpoints return whole sequences: the cut must be where `hf` would have stopped."""
+    rows = [
+        tokenizer.encode('{"a": "}"} then more', add_special_tokens=False),
+        [*tokenizer.encode("hello", add_special_tokens=False), tokenizer.eos_token_id, 5, 6],
+        tokenizer.encode('x {"a": "}', add_special_tokens=False),
+        tokenizer.encode('[{"p": "q"}]', add_special_tokens=False),
+    ]
+    criteria = _run_criterion_stepwise(tokenizer, rows)
+    for row, ids in enumerate(rows):
+        assert cut_at_json_close(tokenizer, ids, [tokenizer.eos_token_id]) == criteria.outcome(row, len(ids))
+    assert cut_at_json_close(tokenizer, rows[0], []) == (
+        "json_closed",
+        len(tokenizer.encode('{"a": "}"}', add_special_tokens=False)),
+    )
+    assert cut_at_json_close(tokenizer, [], [tokenizer.eos_token_id]) == ("max_new_tokens", 0)
 
 
 @pytest.fixture(scope="module")

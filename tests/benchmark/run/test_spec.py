@@ -19,7 +19,7 @@ def test_flags_fill_every_setting_they_name() -> None:
     args = build_parser().parse_args(
         ["run", "--task", "slogans", "--model", "tiny", "--window-chars", "500", "--sample", "--seed", "3"]
     )
-    spec = RunSpec.from_flags(vars(args), task="slogans", systems=("base",), precision="fp32")
+    spec = RunSpec.from_flags(vars(args), task="slogans", systems=("base",), precision="fp32", engine="hf")
     assert (spec.task, spec.model, spec.window_chars, spec.do_sample, spec.seed) == (
         "slogans",
         "tiny",
@@ -34,7 +34,9 @@ def test_config_file_run_settings_sit_under_the_flags(tmp_path: Path) -> None:
     config = tmp_path / "run.toml"
     config.write_text("window_chars = 800\nseed = 7\niterations = 0\n[train]\nlora_r = 8\n", encoding="utf-8")
     args = build_parser().parse_args(["run", "--task", "slogans", "--config", str(config), "--seed", "3"])
-    spec = RunSpec.from_flags(vars(args), read_run_settings(config), task="slogans", precision="fp32")
+    spec = RunSpec.from_flags(
+        vars(args), read_run_settings(config), task="slogans", precision="fp32", engine="hf"
+    )
     assert (spec.window_chars, spec.seed, spec.iterations, spec.batch_size) == (800, 3, 0, 8)
 
 

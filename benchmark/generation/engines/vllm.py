@@ -1,0 +1,216 @@
+"""The `vllm` engine: vLLM's offline `LLM`, fed the token ids our tokenizer makes.
+
+Prompts go in as token ids (`TokensPrompt`), tokenized exactly as the `hf` engine tokenizes them,
+so both engines see the same input whatever vLLM's own tokenizer would add. The answer is cut
+where its JSON closes, by the rule the `hf` engine applies while generating
+(`stopping.cut_at_json_close`), and decoded with our tokenizer. On a CPU an adapter is merged
+into the weights once (`engines.merged`: vLLM's CPU LoRA path is ~5x slower); on CUDA it goes
+through `LoRARequest`. `--constrained` is vLLM's structured outputs with the task's JSON schema.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from benchmark.generation.engines.base import Generated
+from benchmark.generation.stopping import cut_at_json_close
+from core.errors import UserError
+
+if TYPE_CHECKING:
+    from benchmark.generation.generate import GenSettings
+
+CHUNK = 64  # prompts per `LLM.generate` call: each finished chunk is cached before the next starts
+_DTYPES = {"fp32": "float32", "bf16": "bfloat16"}
+CPU_KV_CACHE_BYTES = 2 << 30  # SmolLM2-135M: ~23 KB a token in bf16, so ~90k tokens (64 prompts need <80k)
+
+
+class VLLMEngine:
+    """One vLLM engine over a model folder; started on first use, stopped by `close()`."""
+
+    name = "vllm"
+
+    def __init__(
+        self,
+        model_path: str,
+        tokenizer: Any,
+        *,
+        precision: str,
+        device_type: str = "cpu",
+        lora: tuple[str, Path] | None = None,
+        seed: int = 0,
+        log_path: Path | None = None,
+    ) -> None:
+        self.model_path = model_path
+        self.tokenizer = tokenizer
+        self.precision = precision
+        self.device_type = device_type
+        self.lora = lora  # (name, adapter folder) on CUDA; on a CPU `model_path` is already merged
+        self.seed = seed
+        self.log_path = log_path  # where vLLM's own output goes (its engine process's too); None: console
+        self._llm: Any = None
+
+    def identity(self) -> dict[str, str]:
+        from benchmark.generation.engines import vllm_version
+
+        return {"engine": "vllm", "version": vllm_version() or "?", "dtype": _DTYPES[self.precision]}
+
+    def generate(
+        self, prompts: Sequence[str], settings: GenSettings, schema: Mapping[str, Any] | None
+    ) -> Iterator[list[tuple[int, Generated]]]:
+        """Chunks of `CHUNK` prompts through one engine; vLLM batches each chunk itself."""
+        from benchmark.generation.generate import stop_token_ids, wants_special_tokens
+
+        if not prompts:
+            return
+        add_special = wants_special_tokens(self.tokenizer, prompts[0])
+        stop_ids = stop_token_ids(None, self.tokenizer) + _config_eos(self.model_path)
+        params = self._sampling_params(settings, schema, tuple(dict.fromkeys(stop_ids)))
+        llm = self._engine()
+        for start in range(0, len(prompts), CHUNK):
+            indices = list(range(start, min(start + CHUNK, len(prompts))))
+            encoded = self.tokenizer([prompts[i] for i in indices], add_special_tokens=add_special)
+            inputs = [{"prompt_token_ids": list(ids)} for ids in encoded["input_ids"]]
+            try:
+                outputs = llm.generate(inputs, params, use_tqdm=False, lora_request=self._lora_request())
+            except RuntimeError as error:  # EngineDeadError and the like: the cause is in the log
+                where = f" (details in {self.log_path})" if self.log_path else ""
+                raise UserError(f"vLLM failed on {self.model_path}: {_first_line(error)}{where}") from None
+            batch = []
+            for index, ids, output in zip(indices, encoded["input_ids"], outputs, strict=True):
+                new_ids = list(output.outputs[0].token_ids)
+                stopped, kept = cut_at_json_close(self.tokenizer, new_ids, stop_ids)
+                text = self.tokenizer.decode(new_ids[:kept], skip_special_tokens=True)
+                batch.append((index, Generated(text, stopped, len(ids), kept)))
+            yield batch
+
+    def close(self) -> None:
+        """Stop the engine (and its engine-core process) so the next one gets the cores and memory."""
+        if self._llm is None:
+            return
+        engine = getattr(self._llm, "llm_engine", None)
+        shutdown = getattr(engine, "shutdown", None) or getattr(
+            getattr(engine, "engine_core", None), "shutdown", None
+        )
+        if callable(shutdown):
+            shutdown()
+        self._llm = None
+        import gc
+
+        gc.collect()
+
+    def start(self) -> None:
+        """Start the engine now (it starts on first use otherwise)."""
+        self._engine()
+
+    def _engine(self) -> Any:
+        if self._llm is None:
+            if self.log_path is not None:  # its records reach run.log through the root logger
+                os.environ.setdefault("VLLM_CONFIGURE_LOGGING", "0")
+            from vllm import LLM
+
+            options: dict[str, Any] = {}
+            if self.device_type == "cpu":  # else vLLM asks for 92% of the machine's memory up front
+                options["kv_cache_memory_bytes"] = CPU_KV_CACHE_BYTES
+            if self.lora is not None:
+                options.update(enable_lora=True, max_lora_rank=_lora_rank(self.lora[1]))
+            with output_to(self.log_path):
+                try:
+                    self._llm = self._start(LLM, options)
+                except (RuntimeError, ValueError) as error:
+                    where = f"; its output is in {self.log_path}" if self.log_path else ""
+                    raise UserError(f"vLLM could not start on {self.model_path}: {error}{where}") from None
+        return self._llm
+
+    def _start(self, llm_class: Any, options: dict[str, Any]) -> Any:
+        return llm_class(
+            model=self.model_path,
+            tokenizer=self.model_path,
+            skip_tokenizer_init=False,
+            dtype=_DTYPES[self.precision],
+            seed=self.seed,
+            enforce_eager=self.device_type == "cpu",  # CPU graph compilation: 60-75 s more per start
+            **options,
+        )
+
+    def _lora_request(self) -> Any:
+        if self.lora is None:
+            return None
+        from vllm.lora.request import LoRARequest
+
+        name, folder = self.lora
+        return LoRARequest(name, 1, str(folder))
+
+    @staticmethod
+    def _sampling_params(
+        settings: GenSettings, schema: Mapping[str, Any] | None, stop_ids: tuple[int, ...]
+    ) -> Any:
+        from vllm import SamplingParams
+
+        options: dict[str, Any] = {
+            "max_tokens": settings.max_new_tokens,
+            "stop_token_ids": list(stop_ids),
+            "skip_special_tokens": True,
+            "detokenize": False,  # decoded by our tokenizer after the JSON cut
+        }
+        if settings.do_sample:
+            options.update(temperature=settings.temperature, top_p=settings.top_p, seed=settings.seed)
+        else:
+            options.update(temperature=0.0)
+        if settings.constrained:
+            from vllm.sampling_params import StructuredOutputsParams
+
+            options["structured_outputs"] = StructuredOutputsParams(json=dict(schema or {}))
+        return SamplingParams(**options)
+
+
+def _config_eos(model_path: str) -> tuple[int, ...]:
+    """The eos ids of the folder's generation_config.json (the `hf` engine stops on them too)."""
+    import json
+
+    path = Path(model_path) / "generation_config.json"
+    try:
+        value = json.loads(path.read_text(encoding="utf-8")).get("eos_token_id")
+    except (OSError, ValueError, AttributeError):
+        return ()
+    values = value if isinstance(value, list) else [value]
+    return tuple(int(v) for v in values if isinstance(v, int))
+
+
+def _lora_rank(adapter_dir: Path) -> int:
+    import json
+
+    config = json.loads((Path(adapter_dir) / "adapter_config.json").read_text(encoding="utf-8"))
+    return int(config.get("r", 16))
+
+
+@contextmanager
+def output_to(log_path: Path | None) -> Iterator[None]:
+    """Point this process's stdout and stderr at `log_path` while vLLM starts: the engine process it
+    spawns inherits them, so its logs and bars land in run.log, not on the console."""
+    if log_path is None:
+        yield
+        return
+    sys.stdout.flush()
+    sys.stderr.flush()
+    saved = [os.dup(1), os.dup(2)]
+    target = os.open(log_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    try:
+        os.dup2(target, 1)
+        os.dup2(target, 2)
+        yield
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os.dup2(saved[0], 1)
+        os.dup2(saved[1], 2)
+        for descriptor in (*saved, target):
+            os.close(descriptor)
+
+
+def _first_line(error: BaseException) -> str:
+    return (str(error).splitlines() or [type(error).__name__])[0][:300]

