@@ -124,7 +124,7 @@ class GenerateApproach:
         from benchmark.run.lock import run_folder_lock
         from benchmark.run.log import library_output_to_log
         from benchmark.training.display import training_display
-        from benchmark.training.examples import build_train_examples
+        from benchmark.training.examples import build_train_examples, selection_summary
         from benchmark.training.train import train_adapter
 
         tokenizer = None
@@ -137,7 +137,12 @@ class GenerateApproach:
         )
         output = request.output or Path("runs") / f"train-{request.task.name}"
         kind = adapter_description(request.quantization, request.precision)
-        print(f"training {kind} for {request.task.name} on {len(train)} windows -> {output}")
+        chosen = selection_summary(
+            train,
+            max_empty_share=request.config.max_empty_share,
+            max_windows=request.config.max_train_windows,
+        )
+        print(f"training {kind} for {request.task.name} on {chosen} -> {output}")
         main_process = int(os.environ.get("RANK", "0")) == 0  # under accelerate launch, rank 0 locks
         from contextlib import nullcontext
 
@@ -185,7 +190,7 @@ def train_or_reuse_adapter(
     from benchmark.models.fingerprint import local_model_fingerprint
     from benchmark.models.loading import load_tokenizer
     from benchmark.training.display import training_display
-    from benchmark.training.examples import split_examples
+    from benchmark.training.examples import selection_summary, split_examples
     from benchmark.training.train import train_adapter
 
     tokenizer = (
@@ -226,7 +231,10 @@ def train_or_reuse_adapter(
     from benchmark.models.quant import adapter_description
 
     kind = adapter_description(spec.quantization, spec.precision)
-    report(f"training {kind} for {task.name} on {len(train_examples)} windows")
+    chosen = selection_summary(
+        train_examples, max_empty_share=spec.train.max_empty_share, max_windows=spec.train.max_train_windows
+    )
+    report(f"training {kind} for {task.name} on {chosen}")
     train_adapter(
         train_examples,
         eval_examples,

