@@ -36,15 +36,15 @@ def endpoint_engine(spec: RunSpec) -> EndpointEngine:
 
 def endpoint_stage(spec: RunSpec, task: Task, data: PreparedData, report: Reporter) -> StageResult:
     """Completions of the served model for every evaluation prompt, parsed and aligned."""
-    from benchmark.approaches.generate import _complete, _eval_items
+    from benchmark.approaches.completions import complete, eval_items
     from benchmark.generation.engines.endpoint import MessagesRenderer
     from benchmark.run.evaluate import evaluate_completions
 
     engine = endpoint_engine(spec)
     engine.check()
-    items = _eval_items(spec, task, data, MessagesRenderer() if spec.variant == "chat" else None, report)
+    items = eval_items(spec, task, data, MessagesRenderer() if spec.variant == "chat" else None, report)
     key = stable_hash([spec.model, engine.identity()])
-    texts = _complete(spec, task, None, items, key, report, engine=engine)
+    texts = complete(spec, task, None, items, key, report, engine=engine)
     usage = engine.usage
     if usage["requests"]:
         report(

@@ -8,18 +8,18 @@ parse and align each completion (`benchmark.run.evaluate`).
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from benchmark.approaches.base import StageResult, TrainRequest
+from benchmark.approaches.completions import complete, eval_items
 from core.errors import UserError
 from core.hashing import stable_hash
 from core.manifests import TrainManifest
 
 if TYPE_CHECKING:
-    from benchmark.generation.engines.base import Engine
     from benchmark.run.evaluate import EvalItem
     from benchmark.run.spec import RunSpec
     from benchmark.run.stage import PreparedData, Reporter
@@ -102,16 +102,16 @@ class GenerateApproach:
                 precision=spec.precision,
             )
             revision = loaded.revision
-            items = _eval_items(spec, task, data, loaded.tokenizer, report)
+            items = eval_items(spec, task, data, loaded.tokenizer, report)
             completions = {}
             if "base" in spec.systems:
-                completions["base"] = _complete(spec, task, loaded, items, model_key(loaded, None), report)
+                completions["base"] = complete(spec, task, loaded, items, model_key(loaded, None), report)
             if adapter_dir is not None:
                 from benchmark.models.loading import load_adapter
 
                 adapted = replace(loaded, model=load_adapter(loaded, adapter_dir))
                 key = model_key(loaded, adapter_hash(adapter_dir))
-                completions["adapted"] = _complete(spec, task, adapted, items, key, report)
+                completions["adapted"] = complete(spec, task, adapted, items, key, report)
         outcomes = {
             system: evaluate_completions(task, items, texts, system=system, policy=spec.policy)
             for system, texts in completions.items()
@@ -251,57 +251,6 @@ def train_or_reuse_adapter(
     return output_dir / "adapter"
 
 
-def _complete(
-    spec: RunSpec, task: Task, loaded: Any, items: Sequence[EvalItem], key: str, report: Reporter,
-    *, engine: Engine | None = None,
-) -> list[str]:  # fmt: skip
-    """Completions for every item, through the resumable cache (sharded under accelerate for `hf`)."""
-    from benchmark.generation.cache import CompletionCache
-    from benchmark.generation.distributed import generate_completions_distributed
-    from benchmark.generation.generate import GenSettings, generate_completions
-
-    settings = GenSettings(
-        max_new_tokens=spec.max_new_tokens or task.max_new_tokens,
-        do_sample=spec.do_sample,
-        seed=spec.seed,
-        batch_size=spec.batch_size,
-        constrained=spec.constrained,
-        precision=spec.precision,
-    )
-    cache = CompletionCache(spec.runs_dir / "cache" / "completions.jsonl")
-    schema = task.output_schema() if spec.constrained else None
-    prompts = [item.prompt for item in items]
-    if engine is not None:
-        completions = generate_completions(
-            None, None, prompts, settings,
-            cache=cache, model_key=key, no_cache=spec.no_cache, schema=schema, engine=engine,
-        )  # fmt: skip
-    else:
-        completions = generate_completions_distributed(
-            loaded.model, loaded.tokenizer, prompts, settings,
-            cache=cache, model_key=key, no_cache=spec.no_cache, schema=schema,
-        )  # fmt: skip
-    n_cached = sum(1 for c in completions if c.cached)
-    if n_cached:
-        report(f"{n_cached} of {len(completions)} completions came from the cache")
-    return [c.text for c in completions]
-
-
-def _eval_items(
-    spec: RunSpec, task: Task, data: PreparedData, tokenizer: Any, report: Reporter
-) -> list[EvalItem]:
-    """The evaluation prompts (rendered with `tokenizer`'s chat template for the chat variant)."""
-    from benchmark.run.evaluate import build_eval_items
-
-    items = build_eval_items(
-        task, data.evaluation, window_chars=spec.window_chars, variant=spec.variant, tokenizer=tokenizer
-    )
-    if not items:
-        raise UserError(f"no evaluation windows: the {spec.split} articles of {data.source_dir} are empty")
-    report(f"{len(items)} prompts on {len(data.evaluation.articles)} {spec.split} articles")
-    return items
-
-
 def _complete_with_vllm(
     spec: RunSpec, task: Task, data: PreparedData, model_path: str, adapter_dir: Path | None,
     report: Reporter, *, log_path: Path | None,
@@ -315,7 +264,7 @@ def _complete_with_vllm(
 
     tokenizer = load_tokenizer(model_path, trust_remote_code=spec.trust_remote_code)
     revision = model_revision(model_path, None)
-    items = _eval_items(spec, task, data, tokenizer, report)
+    items = eval_items(spec, task, data, tokenizer, report)
     device = default_device_type()
     completions: dict[str, list[str]] = {}
     for system in spec.systems:
@@ -335,7 +284,7 @@ def _complete_with_vllm(
         report(f"{system}: starting vLLM ({engine.identity()['version']}, {engine.identity()['dtype']})")
         key = stable_hash([spec.model, revision, "none", digest, engine.identity()])
         try:
-            completions[system] = _complete(spec, task, None, items, key, report, engine=engine)
+            completions[system] = complete(spec, task, None, items, key, report, engine=engine)
         finally:
             engine.close()
     return completions, items, revision

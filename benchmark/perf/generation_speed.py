@@ -101,7 +101,7 @@ def run_prefix_cached(model: Any, tokenizer: Any, prompts: Sequence[str], max_ne
     import torch
     from transformers import DynamicCache, StoppingCriteriaList
 
-    from benchmark.generation.generate import stop_token_ids
+    from benchmark.generation.engines.hf import stop_token_ids
     from benchmark.generation.stopping import JsonStopCriteria
     from benchmark.perf.token_counts import common_prefix_length
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 from benchmark.generation.stopping import StopReason
 
 if TYPE_CHECKING:
-    from benchmark.generation.generate import GenSettings
+    from benchmark.generation.settings import GenSettings
 
 
 class Generated(NamedTuple):

@@ -22,7 +22,7 @@ from benchmark.generation.stopping import JsonCloseTracker, StopReason
 from core.errors import UserError
 
 if TYPE_CHECKING:
-    from benchmark.generation.generate import GenSettings
+    from benchmark.generation.settings import GenSettings
 
 DEFAULT_KEY_VARIABLE = "OPENAI_API_KEY"
 GROUP = 8  # completions handed back (and cached) together

@@ -22,7 +22,7 @@ from benchmark.generation.stopping import cut_at_json_close
 from core.errors import UserError
 
 if TYPE_CHECKING:
-    from benchmark.generation.generate import GenSettings
+    from benchmark.generation.settings import GenSettings
 
 CHUNK = 64  # prompts per `LLM.generate` call: each finished chunk is cached before the next starts
 _DTYPES = {"fp32": "float32", "bf16": "bfloat16"}
@@ -63,7 +63,7 @@ class VLLMEngine:
         self, prompts: Sequence[str], settings: GenSettings, schema: Mapping[str, Any] | None
     ) -> Iterator[list[tuple[int, Generated]]]:
         """Chunks of `CHUNK` prompts through one engine; vLLM batches each chunk itself."""
-        from benchmark.generation.generate import stop_token_ids, wants_special_tokens
+        from benchmark.generation.engines.hf import stop_token_ids, wants_special_tokens
 
         if not prompts:
             return
