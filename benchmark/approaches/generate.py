@@ -84,7 +84,7 @@ class GenerateApproach:
                     f"warning: the adapter was trained on {trained_on}; --model {spec.model} is {model_path}"
                 )
         if spec.engine == "vllm":
-            completions, tokenizer_items, revision = _complete_with_vllm(
+            completions, items, revision = _complete_with_vllm(
                 spec,
                 task,
                 data,
@@ -93,7 +93,6 @@ class GenerateApproach:
                 report,
                 log_path=None if verbose else run_dir / "run.log",
             )
-            items = tokenizer_items
         else:
             loaded = load_model(
                 model_path,
