@@ -7,21 +7,17 @@ the SI ones. Otherwise gold and predicted spans outside `techniques` are left ou
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import cast
 
 from core.records import Comparison, MetricValue, TechniqueScore
 from core.types import Span
 from metrics.counts import SpanScore
-from metrics.exact import score_exact
-from metrics.registry import SPAN_FAMILIES, SPAN_METRIC_NAMES, SpanFamily
-from metrics.semeval import score_flc, score_si
+from metrics.families import Family, restricted, score_families
+from metrics.registry import SPAN_METRIC_NAMES
 from metrics.stats import COMPONENTS, Component, CounterTable, TestMethod, bootstrap_ci, paired_test
-from metrics.tokens import score_tokens
 
-Family = SpanFamily
-FAMILIES = SPAN_FAMILIES
 METRIC_NAMES = SPAN_METRIC_NAMES  # the span metrics computed here (metrics.registry has them all)
 
 
@@ -33,35 +29,6 @@ class SystemSummary:
     per_technique: Mapping[str, TechniqueScore] = field(default_factory=dict)
     n_pred_spans: int = 0
     n_gold_spans: int = 0
-
-
-def score_families(
-    pred: Mapping[str, Sequence[Span]],
-    gold: Mapping[str, Sequence[Span]],
-    texts: Mapping[str, str],
-    *,
-    techniques: Sequence[str],
-    technique_agnostic: bool,
-    families: Collection[Family] = FAMILIES,
-) -> dict[Family, SpanScore]:
-    """The SI, FLC, exact and token scores (with per-article counters) of one system."""
-    if not technique_agnostic:
-        pred = _restricted(pred, techniques)
-        gold = _restricted(gold, techniques)
-    scores: dict[Family, SpanScore] = {}
-    if "si" in families or ("flc" in families and technique_agnostic):
-        scores["si"] = score_si(pred, gold)
-    if "flc" in families:
-        scores["flc"] = scores["si"] if technique_agnostic else score_flc(pred, gold, techniques)
-    if "exact" in families:
-        scores["exact"] = score_exact(
-            pred, gold, techniques=techniques, technique_agnostic=technique_agnostic
-        )
-    if "token" in families:
-        scores["token"] = score_tokens(
-            pred, gold, texts, techniques=techniques, technique_agnostic=technique_agnostic
-        )
-    return {family: scores[family] for family in FAMILIES if family in families}
 
 
 def summarize_system(
@@ -102,7 +69,7 @@ def summarize_system(
                 flc.precision, flc.recall, flc.f1, flc.n_pred, flc.n_gold
             )
     if not technique_agnostic:
-        pred, gold = _restricted(pred, techniques), _restricted(gold, techniques)
+        pred, gold = restricted(pred, techniques), restricted(gold, techniques)
     return SystemSummary(
         metrics,
         per_technique,
@@ -169,9 +136,3 @@ def _split_metric(name: str) -> tuple[Family, Component]:
         raise ValueError(f"unknown metric {name!r}; expected one of {', '.join(METRIC_NAMES)}")
     family, component = name.split("_", 1)
     return cast(Family, family), cast(Component, component)
-
-
-def _restricted(spans: Mapping[str, Sequence[Span]], techniques: Sequence[str]) -> dict[str, list[Span]]:
-    """The spans whose technique is one of `techniques`, every article kept."""
-    allowed = set(techniques)
-    return {a: [s for s in article_spans if s.technique in allowed] for a, article_spans in spans.items()}
