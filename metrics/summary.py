@@ -1,7 +1,7 @@
 """All span metrics of one system with bootstrap CIs, and paired comparisons of two systems.
 
-The metric names are those of `results.json` (`si_precision` … `token_f1`); the runner adds
-`json_validity` and `hallucination_rate`. For a technique-agnostic task (SI) the FLC metrics are
+The metric names are those of `results.json` (`si_precision` … `token_f1`), each computed as its
+entry in `metrics.registry.SPAN_METRICS` says; the run scorer adds the registry's record metrics. For a technique-agnostic task (SI) the FLC metrics are
 the SI ones. Otherwise gold and predicted spans outside `techniques` are left out of every metric.
 """
 
@@ -13,10 +13,9 @@ from typing import cast
 
 from core.records import Comparison, MetricValue, TechniqueScore
 from core.types import Span
-from metrics.counts import SpanScore
 from metrics.families import Family, restricted, score_families
-from metrics.registry import SPAN_METRIC_NAMES
-from metrics.stats import COMPONENTS, Component, CounterTable, TestMethod, bootstrap_ci, paired_test
+from metrics.registry import SPAN_METRIC_NAMES, SPAN_METRICS, is_vacuous
+from metrics.stats import Component, CounterTable, TestMethod, paired_test
 
 METRIC_NAMES = SPAN_METRIC_NAMES  # the span metrics computed here (metrics.registry has them all)
 
@@ -49,17 +48,10 @@ def summarize_system(
     Otherwise the values (and each bootstrap resample) follow the official rules exactly.
     """
     scores = score_families(pred, gold, texts, techniques=techniques, technique_agnostic=technique_agnostic)
-    metrics: dict[str, MetricValue] = {}
-    for family, score in scores.items():
-        table = CounterTable.from_counts(score.per_article)
-        for component in COMPONENTS:
-            if is_vacuous(score):
-                metrics[f"{family}_{component}"] = MetricValue(None, None)
-                continue
-            ci = None
-            if iterations > 0 and score.per_article:
-                ci = bootstrap_ci(table, component, iterations=iterations, level=level, seed=seed)
-            metrics[f"{family}_{component}"] = MetricValue(float(getattr(score, component)), ci)
+    metrics = {
+        name: computation.compute(scores, iterations=iterations, seed=seed, level=level)
+        for name, computation in SPAN_METRICS
+    }
     per_technique: dict[str, TechniqueScore] = {}
     for technique, flc in getattr(scores["flc"], "per_technique", {}).items():
         if is_vacuous(flc):
@@ -76,11 +68,6 @@ def summarize_system(
         n_pred_spans=sum(len(spans) for spans in pred.values()),
         n_gold_spans=sum(len(spans) for spans in gold.values()),
     )
-
-
-def is_vacuous(score: SpanScore) -> bool:
-    """True when there is nothing to score: no gold and no predicted unit (official F1: 1.0)."""
-    return score.n_pred == 0 and score.n_gold == 0
 
 
 def compare_systems(

@@ -1,22 +1,20 @@
 """Scoring: a finished run's outcomes and its oracle become the run record, each score computed once.
 
-`score_run` makes every number of a `bench run` record, with the functions of `metrics/`: the span
-metrics of every system (with bootstrap CIs), JSON validity and hallucination rate, TC accuracy,
-macro FLC, the paired tests and the oracle ceiling; the run folder module only writes what it
-returns. Other paths score with `metrics/` directly: `bench score` (official-format files),
+`score_run` makes every number of a `bench run` record by looping over the metric registry
+(`metrics/registry.py`, where each metric says how it is computed): the span metrics of every
+system with bootstrap CIs (`summarize_system`), then the record metrics (JSON validity,
+hallucination rate, TC accuracy, macro FLC); then the paired tests and the oracle ceiling. The run
+folder module only writes what it returns. Other paths score with `metrics/` directly: `bench score` (official-format files),
 `bench oracle` (`benchmark/run/oracle.py`) and `bench approaches`.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
-
-import numpy as np
 
 from benchmark.run.evaluate import EvalItem, SystemOutcome
 from benchmark.run.spec import RunSpec
@@ -25,20 +23,16 @@ from core.records import (
     AdapterInfo,
     Comparison,
     DataInfo,
-    MetricValue,
     ModelInfo,
     RunResults,
     SystemCounts,
     SystemResults,
 )
 from core.types import Span, SplitData
-from metrics.registry import SPAN_METRIC_NAMES
-from metrics.semeval import score_tc
-from metrics.stats import CounterTable, bootstrap_ci
+from metrics.registry import RECORD_METRICS, SPAN_METRIC_NAMES, RecordInputs
 from metrics.summary import SystemSummary, compare_systems, summarize_system
 from tasks import Task
 
-NO_ANSWER = "<no answer>"  # the TC label of a completion that gave none (always wrong)
 COLLAPSE_SHARE = 0.9  # a system answering {} on more of the windows that have gold has collapsed
 COMPARED_METRICS = SPAN_METRIC_NAMES  # every span metric gets a paired test, adapted vs base
 
@@ -162,16 +156,13 @@ def _complete_predictions(
 def _system_results(
     outcome: SystemOutcome, summary: SystemSummary, iterations: int, seed: int, task: Task
 ) -> SystemResults:
-    """One system's record: the span metrics, the output rates (and TC accuracy), errors, counts."""
+    """One system's record: the span metrics, then every record metric of the registry, errors, counts."""
     metrics = dict(summary.metrics)
-    validity, hallucination = _ratio_tables(outcome)
-    metrics["json_validity"] = _ratio_metric(validity, iterations, seed)
-    metrics["hallucination_rate"] = _ratio_metric(hallucination, iterations, seed)
-    if task.one_prompt_per_span:
-        metrics["tc_accuracy"] = _tc_accuracy(outcome, iterations, seed)
-    present = [t.flc_f1 for t in summary.per_technique.values() if t.flc_f1 is not None]
-    if len(summary.per_technique) > 1 and present:  # macro over techniques with gold or predictions
-        metrics["flc_macro_f1"] = MetricValue(sum(present) / len(present), None)
+    inputs = RecordInputs(outcome.records, summary.per_technique, task.one_prompt_per_span)
+    for name, computation in RECORD_METRICS:
+        value = computation.compute(inputs, iterations=iterations, seed=seed)
+        if value is not None:
+            metrics[name] = value
     return SystemResults(
         metrics=metrics,
         per_technique=dict(summary.per_technique),
@@ -185,60 +176,6 @@ def _system_results(
             n_unaligned=outcome.n_unaligned,
         ),
     )
-
-
-def _ratio_tables(outcome: SystemOutcome) -> tuple[CounterTable, CounterTable]:
-    """Per-article (numerator, denominator) tables for JSON validity and hallucination rate.
-
-    A ratio of sums is what `CounterTable`'s "precision" component computes (precision sum over
-    predicted count), so the article bootstrap of the span metrics serves these two as well.
-    """
-    valid: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0, 0.0])
-    unaligned: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0, 0.0])
-    for record in outcome.records:
-        row = valid[record.article_id]
-        row[0] += 1.0 if record.parse.valid else 0.0
-        row[2] += 1.0
-        row = unaligned[record.article_id]
-        row[0] += len(record.unaligned)
-        row[2] += len(record.parse.pairs)
-    return _table(valid), _table(unaligned)
-
-
-def _tc_accuracy(outcome: SystemOutcome, iterations: int, seed: int) -> MetricValue:
-    """The official TC score (micro P = R = F1 = accuracy) with an article-bootstrap CI.
-
-    Each record holds one gold span and at most one predicted label; an unparsed answer counts as a
-    wrong label, so every gold span is scored, as the official scorer requires.
-    """
-    pred: dict[str, list[Span]] = defaultdict(list)
-    gold: dict[str, list[Span]] = defaultdict(list)
-    rows: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0, 0.0])
-    for record in outcome.records:
-        (span,) = record.gold
-        label = record.spans[0].technique if record.spans else NO_ANSWER
-        pred[record.article_id].append(Span(span.start, span.end, label))
-        gold[record.article_id].append(span)
-    score = score_tc(pred, gold)
-    for record in outcome.records:  # per-article (correct, -, gold spans, -) for the bootstrap
-        correct = bool(record.spans) and record.spans[0].technique == record.gold[0].technique
-        rows[record.article_id][0] += 1.0 if correct else 0.0
-        rows[record.article_id][2] += 1.0
-    return MetricValue(score.f1, _ratio_metric(_table(rows), iterations, seed).ci)
-
-
-def _table(rows: Mapping[str, list[float]]) -> CounterTable:
-    ids = tuple(sorted(rows))
-    return CounterTable(ids, np.array([rows[i] for i in ids], dtype=np.float64).reshape(len(ids), 4))
-
-
-def _ratio_metric(table: CounterTable, iterations: int, seed: int) -> MetricValue:
-    sums = table.counters.sum(axis=0)
-    value = float(sums[0] / sums[2]) if sums[2] > 0 else 0.0
-    ci = None
-    if iterations > 0 and table.article_ids:
-        ci = bootstrap_ci(table, "precision", iterations=iterations, seed=seed)
-    return MetricValue(value, ci)
 
 
 def _defined(
