@@ -1,8 +1,8 @@
 """All span metrics of one system with bootstrap CIs, and paired comparisons of two systems.
 
 The metric names are those of `results.json` (`si_precision` … `token_f1`), each computed as its
-entry in `metrics.registry.SPAN_METRICS` says; the run scorer adds the registry's record metrics. For a technique-agnostic task (SI) the FLC metrics are
-the SI ones. Otherwise gold and predicted spans outside `techniques` are left out of every metric.
+entry in `metrics.registry.SPAN_METRICS` says; the run scorer adds the registry's record metrics.
+For a technique-agnostic task (SI) the FLC metrics are the SI ones. Otherwise gold and predicted spans outside `techniques` are left out of every metric.
 """
 
 from __future__ import annotations

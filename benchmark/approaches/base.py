@@ -58,6 +58,7 @@ class Approach(Protocol):
     name: str
     help: str  # one line for --approach's help
     trained_folder: str  # what --adapter names for this approach, in messages ("adapter", "tagger")
+    generates: bool  # writes its answers as text, so an engine (--engine, --endpoint) makes them
 
     def check(self, task: Task, model: str) -> None:
         """Refuse (UserError, one line) a task or model this approach cannot take, before any loading."""

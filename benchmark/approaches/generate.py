@@ -32,6 +32,7 @@ class GenerateApproach:
     name = "generate"
     help = "generate: the LLM writes phrase -> technique JSON"
     trained_folder = "adapter"
+    generates = True
 
     def check(self, task: Task, model: str) -> None:
         """An encoder of the catalogue cannot generate: one line pointing at the tagger."""
@@ -64,10 +65,12 @@ class GenerateApproach:
         report: Reporter, *, verbose: bool,
     ) -> StageResult:  # fmt: skip
         """Adapter (trained or reused), prompts, completions of each system, parsed and aligned."""
+        from benchmark.generation.engines import get_engine
         from benchmark.models.loading import adapter_base_model, adapter_hash, load_model
         from benchmark.run.evaluate import evaluate_completions
 
-        if spec.engine == "endpoint":
+        engine = get_engine(spec.engine)
+        if engine.served:
             from benchmark.approaches.endpoint import endpoint_stage
 
             return endpoint_stage(spec, task, data, report)
@@ -83,7 +86,7 @@ class GenerateApproach:
                 report(
                     f"warning: the adapter was trained on {trained_on}; --model {spec.model} is {model_path}"
                 )
-        if spec.engine == "vllm":
+        if not engine.loads_model:
             completions, items, revision = _complete_with_vllm(
                 spec,
                 task,

@@ -184,14 +184,15 @@ def preflight(args: argparse.Namespace, tasks: list[str]) -> None:
 
 def _check_endpoint_flags(args: argparse.Namespace) -> None:
     """What an endpoint run cannot do, refused before anything is contacted."""
-    if args.approach != "generate":
-        raise UserError("--endpoint generates answers: it works with --approach generate only")
+    from benchmark.approaches import get_approach
+
+    if not get_approach(args.approach).generates:
+        raise UserError(f"--endpoint generates answers: --approach {args.approach} does not")
     if getattr(args, "adapter", None) is not None:
         raise UserError(
             "--endpoint with --adapter: register the LoRA on the server and pass its served name as --model"
         )
-    if args.engine not in ("auto", "endpoint"):
-        raise UserError(f"--endpoint with --engine {args.engine}: the endpoint is the engine")
+    resolve_engine_flag(args)  # --engine hf or vllm beside --endpoint is one line
     if not args.endpoint.startswith(("http://", "https://")):
         raise UserError(f"--endpoint {args.endpoint!r}: expected an http:// or https:// base URL")
     from benchmark.generation.engines.endpoint import EndpointEngine
@@ -202,19 +203,16 @@ def _check_endpoint_flags(args: argparse.Namespace) -> None:
 
 
 def resolve_engine_flag(args: argparse.Namespace) -> str:
-    """hf, vllm or endpoint, from --engine and --endpoint (one line when vLLM is asked for but missing)."""
-    if args.endpoint is not None:
-        return "endpoint"
-    if args.engine in ("hf", "endpoint"):
-        return str(args.engine)
+    """The engine of --engine and --endpoint (one line when vLLM is asked for but missing)."""
     from benchmark.generation.engines import resolve_engine, vllm_version
 
+    installed = vllm_version()
     device = "cpu"
-    if args.engine == "auto" and vllm_version() is not None:
+    if args.engine == "auto" and args.endpoint is None and installed is not None:
         from benchmark.models.precision import default_device_type
 
-        device = default_device_type()
-    return resolve_engine(args.engine, device, vllm_version())
+        device = default_device_type()  # only then: it imports torch
+    return resolve_engine(args.engine, device, installed, endpoint=args.endpoint is not None)
 
 
 def run_settings(args: argparse.Namespace) -> dict[str, Any]:

@@ -4,8 +4,8 @@
 (`metrics/registry.py`, where each metric says how it is computed): the span metrics of every
 system with bootstrap CIs (`summarize_system`), then the record metrics (JSON validity,
 hallucination rate, TC accuracy, macro FLC); then the paired tests and the oracle ceiling. The run
-folder module only writes what it returns. Other paths score with `metrics/` directly: `bench score` (official-format files),
-`bench oracle` (`benchmark/run/oracle.py`) and `bench approaches`.
+folder module only writes what it returns. Other paths score with `metrics/` directly: `bench
+score` (official-format files), `bench oracle` (`benchmark/run/oracle.py`) and `bench approaches`.
 """
 
 from __future__ import annotations

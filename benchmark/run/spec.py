@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmark import limits
+from benchmark.generation.engines import SERVED_ENGINE, engine_from_identity, get_engine
 from benchmark.limits import Range
 from benchmark.models.precision import PRECISIONS
 from benchmark.models.quant import Quantization
@@ -25,7 +26,6 @@ DEFAULT_APPROACH = "generate"  # the approach of a run manifest that names none 
 SPLITS = ("dev", "validation")
 VARIANTS = ("instruction", "chat")
 SYSTEMS = ("base", "adapted")
-ENGINES = ("hf", "vllm", "endpoint")
 
 # What a manifest's identity records and a cross-evaluation reuses (never where files go, whether
 # the cache is used, or trust_remote_code: a value read from a file never enables a model's code).
@@ -129,12 +129,8 @@ class RunSpec:
             raise UserError(f"systems {self.systems!r}: expected base and/or adapted")
         if self.precision not in PRECISIONS:
             raise UserError(f"precision {self.precision!r}: expected fp32 or bf16 (auto is resolved before)")
-        if self.engine not in ENGINES:
-            raise UserError(
-                f"engine {self.engine!r}: expected one of {', '.join(ENGINES)} (auto is resolved before)"
-            )
-        if (self.engine == "endpoint") != (self.endpoint is not None):
-            raise UserError("an endpoint run needs both engine 'endpoint' and the endpoint's URL")
+        if get_engine(self.engine).served != (self.endpoint is not None):
+            raise UserError(f"an endpoint run needs both engine {SERVED_ENGINE!r} and the endpoint's URL")
 
     def identity(self) -> dict[str, Any]:
         """What changes the numbers (not where files go or whether the cache is used)."""
@@ -145,12 +141,11 @@ class RunSpec:
             fields.pop("approach")
         if self.precision == "fp32":  # likewise: runs made before `precision` computed in fp32
             fields.pop("precision")
-        if self.engine == "hf":  # likewise: runs made before engines generated with transformers
+        engine = get_engine(self.engine).identity()  # greedy outputs differ across engines
+        if engine is None:  # hf: absent, as for runs made before engines (they used transformers)
             fields.pop("engine")
-        elif self.engine == "vllm":  # greedy outputs differ across engines and their versions
-            from benchmark.generation.engines import vllm_version
-
-            fields["engine"] = f"vllm {vllm_version() or '?'}"
+        else:
+            fields["engine"] = engine
         if self.endpoint is None:
             fields.pop("endpoint")
         fields["train"] = self.train.config_hash()
@@ -186,7 +181,7 @@ class RunSpec:
         if "precision" not in fixed:  # recorded only when not fp32
             values["precision"] = identity.get("precision", "fp32")
         if "engine" not in fixed:  # recorded only when not hf, with vLLM's version
-            values["engine"] = str(identity.get("engine", "hf")).split(" ")[0]
+            values["engine"] = engine_from_identity(identity.get("engine"))
         if "endpoint" not in fixed:
             values["endpoint"] = identity.get("endpoint")
         return cls(**values, **fixed)

@@ -26,6 +26,7 @@ class TaggerApproach:
         "minilm-l6 (full fine-tuning)"
     )
     trained_folder = "tagger"
+    generates = False
 
     def check(self, task: Task, model: str) -> None:
         """A classification task (given spans) cannot be tagged: one line before loading anything."""

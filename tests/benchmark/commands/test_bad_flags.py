@@ -106,6 +106,10 @@ BAD_FLAGS = [
     ),
     (["eval", "--task", "name-calling", "--endpoint", "127.0.0.1:9/v1"], "expected an http:// or https://"),
     (
+        ["eval", "--task", "name-calling", "--endpoint", "http://127.0.0.1:9/v1", "--approach", "tagger"],
+        "--endpoint generates answers: --approach tagger does not",
+    ),
+    (
         ["eval", "--task", "name-calling", "--endpoint", "http://127.0.0.1:9/v1", "--model", "x"],
         "cannot reach the endpoint http://127.0.0.1:9/v1",
     ),

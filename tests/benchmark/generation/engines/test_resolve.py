@@ -55,3 +55,23 @@ def test_an_endpoint_run_names_its_url_and_nothing_else_does() -> None:
         RunSpec(task="name-calling", endpoint="http://127.0.0.1:8000/v1")
     with pytest.raises(UserError, match="engine 'auto'"):
         RunSpec(task="name-calling", engine="auto")
+
+
+def test_an_endpoint_is_its_own_engine_and_refuses_another_engine_beside_it() -> None:
+    assert resolve_engine("auto", "cpu", None, endpoint=True) == "endpoint"
+    with pytest.raises(UserError, match="--endpoint with --engine hf: the endpoint is the engine"):
+        resolve_engine("hf", "cpu", None, endpoint=True)
+
+
+def test_the_registry_describes_each_engine_by_behaviour_and_reads_back_recorded_identities() -> None:
+    from benchmark.generation.engines import ENGINES, engine_from_identity, get_engine
+
+    assert [(k.name, k.loads_model, k.served) for k in ENGINES.values()] == [
+        ("hf", True, False),
+        ("vllm", False, False),
+        ("endpoint", False, True),
+    ]
+    assert ENGINES["hf"].identity() is None and ENGINES["endpoint"].identity() == "endpoint"
+    assert engine_from_identity("vllm 0.32.0") == "vllm" and engine_from_identity(None) == "hf"
+    with pytest.raises(UserError, match="engine 'tgi': expected one of hf, vllm, endpoint"):
+        get_engine("tgi")
