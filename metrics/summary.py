@@ -2,7 +2,8 @@
 
 The metric names are those of `results.json` (`si_precision` … `token_f1`), each computed as its
 entry in `metrics.registry.SPAN_METRICS` says; the run scorer adds the registry's record metrics.
-For a technique-agnostic task (SI) the FLC metrics are the SI ones. Otherwise gold and predicted spans outside `techniques` are left out of every metric.
+For a technique-agnostic task (SI) the FLC metrics are the SI ones. Otherwise gold and predicted
+spans outside `techniques` are left out of every metric.
 """
 
 from __future__ import annotations
