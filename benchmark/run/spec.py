@@ -15,6 +15,7 @@ from typing import Any
 from benchmark import limits
 from benchmark.generation.engines import SERVED_ENGINE, engine_from_identity, get_engine
 from benchmark.limits import Range
+from benchmark.models.catalogue import DEFAULT_MODEL
 from benchmark.models.precision import PRECISIONS
 from benchmark.models.quant import Quantization
 from benchmark.training.config import TrainConfig
@@ -87,7 +88,7 @@ class RunSpec:
     """Everything that defines a run; its hash names the run folder, so a re-run resumes it."""
 
     task: str
-    model: str = "tiny"
+    model: str = DEFAULT_MODEL  # as `--model` says; tests name `tiny` where they mean it
     quantization: Quantization = "4bit"
     split: str = "dev"
     variant: str = "instruction"
