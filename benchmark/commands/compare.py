@@ -17,6 +17,8 @@ ALLOWED_FORMATS = ("md", "png", "csv")
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the `compare` sub-command."""
+    from benchmark.generation.engines import ENGINE_CHOICES
+
     parser = subparsers.add_parser(
         "compare",
         help="compare per-technique adapters on every technique's task (heatmap)",
@@ -38,6 +40,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--no-generate", action="store_true", help="only tabulate existing results; run no cross-evaluation"
     )
     parser.add_argument(
+        "--engine",
+        choices=("recorded", *ENGINE_CHOICES),
+        default="recorded",
+        help="engine of the cross-evaluations: recorded (default) = the one each adapter's run used; "
+        "auto, hf or vllm as for bench run",
+    )
+    parser.add_argument(
         "--trust-remote-code",
         action="store_true",
         help="allow model code from the hub in cross-evaluations (never taken from a run's manifest)",
@@ -45,8 +54,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(handler=run)
 
 
-def generate(jobs: Sequence[CrossEvalJob], *, trust_remote_code: bool = False) -> None:
-    """Run the missing cross-evaluations, one run folder each."""
+def generate(
+    jobs: Sequence[CrossEvalJob], *, trust_remote_code: bool = False, engine: str | None = None
+) -> None:
+    """Run the missing cross-evaluations, one run folder each (`engine` None: each source run's)."""
     from benchmark.run import cross_eval
 
     for number, job in enumerate(jobs, start=1):
@@ -54,7 +65,7 @@ def generate(jobs: Sequence[CrossEvalJob], *, trust_remote_code: bool = False) -
             f"[{number}/{len(jobs)}] {job.adapter_task} adapter on {job.eval_task} -> {job.out_dir}",
             file=sys.stderr,
         )
-        cross_eval.run_cross_evaluation(job, trust_remote_code=trust_remote_code)
+        cross_eval.run_cross_evaluation(job, trust_remote_code=trust_remote_code, engine=engine)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -69,12 +80,17 @@ def run(args: argparse.Namespace) -> int:
     from reports.selection import select_comparable
 
     formats = parse_formats(args.format, ALLOWED_FORMATS)
+    engine = None
+    if args.engine != "recorded":
+        from benchmark.generation.engines import resolve_engine_here
+
+        engine = resolve_engine_here(args.engine)  # vLLM missing: one line, before any work
     runs, metric, unreadable = load_runs_and_metric(args.runs_dir, args.metric)
     for bad in unreadable:
         print(f"bench compare: skipping an unreadable run: {bad.reason}", file=sys.stderr)
     jobs = plan_cross_evaluations(select_comparable(runs, args.split, args.data_hash)[0])
     if jobs and not args.no_generate:
-        generate(jobs, trust_remote_code=args.trust_remote_code)
+        generate(jobs, trust_remote_code=args.trust_remote_code, engine=engine)
         runs = load_runs_tolerant(args.runs_dir)[0]
         jobs = plan_cross_evaluations(select_comparable(runs, args.split, args.data_hash)[0])
     comparison = build_comparison(runs, metric, args.split, jobs, args.data_hash)

@@ -10,6 +10,7 @@ SECTION_NAMES = ("training", "generation", "scoring", "start-up", "memory", "gpu
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the `perf` sub-command."""
+    from benchmark.generation.engines import ENGINE_CHOICES
     from benchmark.models.catalogue import DEFAULT_MODEL
 
     parser = subparsers.add_parser(
@@ -32,6 +33,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--only", metavar="S1,S2", help=f"run only these sections ({', '.join(SECTION_NAMES)})"
     )
+    parser.add_argument(
+        "--engine",
+        choices=ENGINE_CHOICES,
+        default="auto",
+        help="generation rows: our hf path always; with vllm (or auto resolving to it, on CUDA) the "
+        "vLLM engine on the same windows beside it",
+    )
     parser.set_defaults(handler=run)
 
 
@@ -43,8 +51,15 @@ def run(args: argparse.Namespace) -> int:
     from benchmark.perf.suite import SECTIONS, PerfSettings, run_perf
 
     sections = tuple(s.strip() for s in args.only.split(",") if s.strip()) if args.only else SECTIONS
+    from benchmark.generation.engines import resolve_engine_here
+
     settings = PerfSettings(
-        model=args.model, quick=args.quick, data_dir=args.data_dir, task=args.task, sections=sections
+        model=args.model,
+        quick=args.quick,
+        data_dir=args.data_dir,
+        task=args.task,
+        sections=sections,
+        engine=resolve_engine_here(args.engine),  # vLLM asked for but missing: one line, before work
     )
     report = run_perf(settings, status_printer())
     console = wide_console(220)

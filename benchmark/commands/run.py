@@ -204,15 +204,9 @@ def _check_endpoint_flags(args: argparse.Namespace) -> None:
 
 def resolve_engine_flag(args: argparse.Namespace) -> str:
     """The engine of --engine and --endpoint (one line when vLLM is asked for but missing)."""
-    from benchmark.generation.engines import resolve_engine, vllm_version
+    from benchmark.generation.engines import resolve_engine_here
 
-    installed = vllm_version()
-    device = "cpu"
-    if args.engine == "auto" and args.endpoint is None and installed is not None:
-        from benchmark.models.precision import default_device_type
-
-        device = default_device_type()  # only then: it imports torch
-    return resolve_engine(args.engine, device, installed, endpoint=args.endpoint is not None)
+    return resolve_engine_here(args.engine, endpoint=args.endpoint is not None)
 
 
 def run_settings(args: argparse.Namespace) -> dict[str, Any]:

@@ -51,6 +51,7 @@ class PerfSettings:
     task: str = "name-calling"
     window_chars: int = 1200
     sections: tuple[str, ...] = SECTIONS
+    engine: str = "hf"  # resolved; an engine that does not load the model in-process gets its own rows
 
     def __post_init__(self) -> None:
         unknown = [s for s in self.sections if s not in SECTIONS]
@@ -191,9 +192,9 @@ def _generation(settings: PerfSettings, model_path: str, dev: Any, report: Repor
     model_note = f"base model (no adapter), {quantization}"
     rows = speed.generation_rows(ours, naive, batch_size=batch, max_new_tokens=limit, model_note=model_note)
     rows += speed.generation_lever_rows(naive, json_stop, batched, prefix, batch_size=batch)
-    from benchmark.generation.engines import vllm_version
+    from benchmark.generation.engines import get_engine
 
-    if vllm_version() is not None:
+    if not get_engine(settings.engine).loads_model:
         report("generation: the vLLM engine on the same windows")
         precision = loaded.precision
         del model, loaded  # the engine gets the cores and memory

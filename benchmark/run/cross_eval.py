@@ -93,16 +93,21 @@ def plan_cross_evaluations(runs: Sequence[RunResults], out_root: Path | None = N
     return jobs
 
 
-def run_cross_evaluation(job: CrossEvalJob, *, trust_remote_code: bool = False) -> Path:
+def run_cross_evaluation(
+    job: CrossEvalJob, *, trust_remote_code: bool = False, engine: str | None = None
+) -> Path:
     """`bench compare`: evaluate one run's adapter on another task, same model, data and settings.
 
     The settings come from the source run's manifest, except `trust_remote_code`: a value read
-    from a file never enables running a model's code; only the caller's own flag does.
+    from a file never enables running a model's code; only the caller's own flag does. `engine`
+    (resolved: hf or vllm) replaces the recorded engine; None keeps it.
     """
     manifest = _read_manifest(job.source_run_dir / "manifest.json")
+    fixed = {"engine": engine} if engine is not None else {}
     try:
         spec = RunSpec.from_manifest(
             manifest,
+            **fixed,
             task=job.eval_task,
             runs_dir=job.source_run_dir.parent,
             trust_remote_code=trust_remote_code,

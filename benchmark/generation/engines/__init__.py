@@ -96,6 +96,17 @@ def resolve_engine(
     return choice
 
 
+def resolve_engine_here(choice: str, *, endpoint: bool = False) -> str:
+    """`resolve_engine` for this machine: the installed vLLM, and the device when `auto` needs it."""
+    installed = vllm_version()
+    device = "cpu"
+    if choice == "auto" and not endpoint and installed is not None:
+        from benchmark.models.precision import default_device_type
+
+        device = default_device_type()  # only then: it imports torch
+    return resolve_engine(choice, device, installed, endpoint=endpoint)
+
+
 __all__ = [
     "ENGINES",
     "ENGINE_CHOICES",
@@ -105,5 +116,6 @@ __all__ = [
     "engine_from_identity",
     "get_engine",
     "resolve_engine",
+    "resolve_engine_here",
     "vllm_version",
 ]

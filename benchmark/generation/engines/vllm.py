@@ -77,7 +77,7 @@ class VLLMEngine:
             inputs = [{"prompt_token_ids": list(ids)} for ids in encoded["input_ids"]]
             try:
                 outputs = llm.generate(inputs, params, use_tqdm=False, lora_request=self._lora_request())
-            except RuntimeError as error:  # EngineDeadError and the like: the cause is in the log
+            except _engine_errors() as error:  # EngineDeadError and the like: the cause is in the log
                 where = f" (details in {self.log_path})" if self.log_path else ""
                 raise UserError(f"vLLM failed on {self.model_path}: {_first_line(error)}{where}") from None
             batch = []
@@ -126,10 +126,11 @@ class VLLMEngine:
                 options["kv_cache_memory_bytes"] = CPU_KV_CACHE_BYTES
             if self.lora is not None:
                 options.update(enable_lora=True, max_lora_rank=_lora_rank(self.lora[1]))
+            failures: tuple[type[Exception], ...] = (ValueError, *_engine_errors())
             with output_to(self.log_path):
                 try:
                     self._llm = self._start(LLM, options)
-                except (RuntimeError, ValueError) as error:
+                except failures as error:
                     where = f"; its output is in {self.log_path}" if self.log_path else ""
                     raise UserError(f"vLLM could not start on {self.model_path}: {error}{where}") from None
         return self._llm
@@ -218,6 +219,16 @@ def output_to(log_path: Path | None) -> Iterator[None]:
         os.dup2(saved[1], 2)
         for descriptor in (*saved, target):
             os.close(descriptor)
+
+
+def _engine_errors() -> tuple[type[Exception], ...]:
+    """What a failing vLLM engine raises: RuntimeError, and vLLM's own errors (EngineDeadError is
+    not a RuntimeError) when this vLLM has them."""
+    try:
+        from vllm.exceptions import VLLMError
+    except ImportError:
+        return (RuntimeError,)
+    return (RuntimeError, VLLMError)
 
 
 def _first_line(error: BaseException) -> str:
