@@ -40,6 +40,8 @@ def test_generation_resolves_auto_by_the_machine() -> None:
 
 def test_each_approach_starts_from_its_own_preset() -> None:
     assert get_approach("generate").training_preset("smollm2-135m") == TRAIN_PRESETS["smollm2-135m"]
+    # Gemma 3 270M passed the validation rule with SmolLM2's recipe (docs/recipe-study.md)
+    assert get_approach("generate").training_preset("gemma3-270m") == TRAIN_PRESETS["smollm2-135m"]
     assert get_approach("generate").training_preset("a/hub-model") == {}
     tagger = get_approach("tagger").training_preset("a/hub-model")
     assert tagger == dict(TAGGER_DEFAULTS)
