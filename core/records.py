@@ -160,6 +160,9 @@ class DataInfo:
     n_windows: int
 
 
+DEFAULT_APPROACH = "generate"  # the approach of records (and manifests) that name none
+
+
 @dataclass(frozen=True)
 class ModelInfo:
     """The base model of a run."""
@@ -167,12 +170,12 @@ class ModelInfo:
     base: str
     revision: str | None
     quantization: str
-    approach: str = "generate"  # or "tagger" (token classification; benchmark.approaches.tagger)
+    approach: str = DEFAULT_APPROACH  # a name of `benchmark.approaches.APPROACHES`
 
     @property
     def label(self) -> str:
         """How tables name the model: the base, and the approach when it is not generation."""
-        return self.base if self.approach == "generate" else f"{self.base} (tagger)"
+        return self.base if self.approach == DEFAULT_APPROACH else f"{self.base} ({self.approach})"
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,6 @@ APPROACHES: dict[str, Approach] = {
     approach.name: approach for approach in (GenerateApproach(), TaggerApproach())
 }
 APPROACH_NAMES: tuple[str, ...] = tuple(APPROACHES)
-DEFAULT_APPROACH = "generate"  # also the approach a run manifest without one was made with
 
 
 def get_approach(name: str) -> Approach:

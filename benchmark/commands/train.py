@@ -81,7 +81,8 @@ def add_model_flags(parser: argparse.ArgumentParser) -> None:
         help="numerics of training and generation: auto = bf16 on CUDA and on CPUs with native bf16 "
         "(AVX512-BF16 or AMX; autocast), fp32 on other CPUs",
     )
-    from benchmark.approaches import APPROACHES, DEFAULT_APPROACH
+    from benchmark.approaches import APPROACHES
+    from core.records import DEFAULT_APPROACH
 
     parser.add_argument(
         "--approach",

@@ -21,9 +21,9 @@ from benchmark.models.quant import Quantization
 from benchmark.training.config import TrainConfig
 from core.errors import UserError
 from core.manifests import RunManifest
+from core.records import DEFAULT_APPROACH
 from metrics.align import AlignPolicy
 
-DEFAULT_APPROACH = "generate"  # the approach of a run manifest that names none (`benchmark.approaches`)
 SPLITS = ("dev", "validation")
 VARIANTS = ("instruction", "chat")
 SYSTEMS = ("base", "adapted")

@@ -4,18 +4,21 @@ from __future__ import annotations
 
 import pytest
 
-from benchmark.approaches import APPROACH_NAMES, APPROACHES, DEFAULT_APPROACH, get_approach
+from benchmark.approaches import APPROACH_NAMES, APPROACHES, get_approach
 from benchmark.models.precision import native_bf16
-from benchmark.run.spec import DEFAULT_APPROACH as SPEC_DEFAULT
 from benchmark.training.config import TAGGER_DEFAULTS, TRAIN_PRESETS
 from core.errors import UserError
+from core.records import DEFAULT_APPROACH, ModelInfo
 from tasks import get_task
 
 
 def test_the_registry_names_each_approach_once_and_knows_the_default() -> None:
     assert APPROACH_NAMES == ("generate", "tagger")
     assert all(APPROACHES[name].name == name for name in APPROACH_NAMES)
-    assert DEFAULT_APPROACH == SPEC_DEFAULT and DEFAULT_APPROACH in APPROACHES
+    assert DEFAULT_APPROACH in APPROACHES
+    # tables name a model by its approach unless it is the default (records before approaches)
+    assert ModelInfo("m", None, "none").label == "m"
+    assert ModelInfo("m", None, "none", approach="tagger").label == "m (tagger)"
 
 
 def test_an_unknown_approach_is_one_line_naming_the_choices() -> None:
