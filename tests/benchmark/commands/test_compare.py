@@ -45,9 +45,13 @@ def test_generation_fills_the_missing_pairs(
 ) -> None:
     fake = fake_runs
     jobs: list[CrossEvalJob] = []
+    engines: list[str | None] = []
 
-    def run_cross_evaluation(job: CrossEvalJob, *, trust_remote_code: bool = False) -> Path:
+    def run_cross_evaluation(
+        job: CrossEvalJob, *, trust_remote_code: bool = False, engine: str | None = None
+    ) -> Path:
         jobs.append(job)
+        engines.append(engine)
         document = fake.results_dict(
             "20240506-slogans-on-nc",
             job.eval_task,
@@ -63,6 +67,7 @@ def test_generation_fills_the_missing_pairs(
     monkeypatch.setattr(cross_eval, "run_cross_evaluation", run_cross_evaluation)
     assert main(["compare", str(runs_dir), "--format", "csv,md"]) == 0
     assert [(j.adapter_task, j.eval_task) for j in jobs] == [("slogans", "name-calling")]
+    assert engines == [None]  # --engine recorded (the default): each source run's own engine
     matrix = pd.read_csv(runs_dir / "compare" / "compare-matrix.csv", dtype=str)
     assert matrix.set_index("adapter (trained for)").loc["slogans", "name-calling"] == "0.050"
     assert "Missing cross-evaluations" not in (runs_dir / "compare" / "compare.md").read_text(
@@ -73,6 +78,26 @@ def test_generation_fills_the_missing_pairs(
     jobs.clear()
     assert main(["compare", str(runs_dir), "--format", "csv"]) == 0
     assert jobs == []
+
+
+def test_an_engine_named_on_compare_reaches_every_cross_evaluation(
+    runs_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    engines: list[str | None] = []
+
+    def run_cross_evaluation(
+        job: CrossEvalJob, *, trust_remote_code: bool = False, engine: str | None = None
+    ) -> Path:
+        engines.append(engine)
+        document = fake_runs.results_dict(
+            "20240506-slogans-on-nc", job.eval_task, kind="eval", created="2024-05-06T10:00:00+00:00",
+            adapter_task=job.adapter_task, adapter_hash=job.adapter_hash, base_f1=None, adapted_f1=0.05,
+        )  # fmt: skip
+        return fake_runs.write_run(job.out_dir, document) / "results.json"
+
+    monkeypatch.setattr(cross_eval, "run_cross_evaluation", run_cross_evaluation)
+    assert main(["compare", str(runs_dir), "--format", "csv", "--engine", "hf"]) == 0
+    assert engines == ["hf"]
 
 
 def test_metric_option(runs_dir: Path, tmp_path: Path) -> None:
