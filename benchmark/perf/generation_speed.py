@@ -7,6 +7,7 @@ import time
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from benchmark.perf.rows import PerfRow, Target, make_row
@@ -140,12 +141,21 @@ def run_prefix_cached(model: Any, tokenizer: Any, prompts: Sequence[str], max_ne
 def run_vllm(
     model_path: str, tokenizer: Any, prompts: Sequence[str], max_new_tokens: int, precision: str
 ) -> tuple[GenerationRun, float]:
-    """The `vllm` engine on the same prompts (greedy, JSON cut); (the run, its engine's start seconds)."""
+    """The `vllm` engine on the same prompts (greedy, JSON cut); (the run, its engine's start seconds).
+
+    vLLM's own output (and its engine process's) goes to `bench-perf-vllm.log` in the temporary
+    folder, not between the progress lines; a failure names that file.
+    """
+    import tempfile
+
     from benchmark.generation.engines.vllm import VLLMEngine
     from benchmark.generation.generate import GenSettings, generate_completions
     from benchmark.models.precision import default_device_type
 
-    engine = VLLMEngine(model_path, tokenizer, precision=precision, device_type=default_device_type())
+    log = Path(tempfile.gettempdir()) / "bench-perf-vllm.log"
+    engine = VLLMEngine(
+        model_path, tokenizer, precision=precision, device_type=default_device_type(), log_path=log
+    )
     settings = GenSettings(max_new_tokens=max_new_tokens, precision=precision)
     try:
         started = time.perf_counter()
