@@ -48,7 +48,8 @@ def run(args: argparse.Namespace) -> int:
 
     from benchmark.console import status_printer, wide_console
     from benchmark.perf.report import build_table, write_report
-    from benchmark.perf.suite import SECTIONS, PerfSettings, run_perf
+    from benchmark.perf.settings import SECTIONS, PerfSettings
+    from benchmark.perf.suite import run_perf
 
     sections = tuple(s.strip() for s in args.only.split(",") if s.strip()) if args.only else SECTIONS
     from benchmark.generation.engines import resolve_engine_here

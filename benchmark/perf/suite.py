@@ -6,68 +6,19 @@ import os
 import platform
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
 from benchmark.perf.report import PerfReport
 from benchmark.perf.rows import PerfRow
-from core.errors import UserError
-
-SECTIONS = ("training", "generation", "scoring", "start-up", "memory", "gpu")
-Reporter = Callable[[str], None]
-
-
-@dataclass(frozen=True)
-class Sizes:
-    """How much each comparison measures (quick: under ~10 minutes on 2 CPU cores with a 135M model, so
-    2 windows per timed configuration and 2 generation windows; full: longer, steadier)."""
-
-    timed_windows: int
-    notebook_lengths: tuple[int, ...]
-    lever_batch: int
-    gen_windows: int
-    gen_batch_size: int
-    gen_max_new_tokens: int | None  # None: the task's answer budget
-    score_repeats: int
-    startup_repeats: int
-    eager_repeats: int
-    memory_steps: int
-    memory_seq_len: int
-    memory_batch: int
-
-
-QUICK = Sizes(2, (1024, 2048), 2, 2, 2, 192, 3, 5, 1, 2, 256, 2)
-FULL = Sizes(16, (1024, 2048, 4096), 8, 32, 8, None, 5, 5, 3, 4, 512, 2)
-
-
-@dataclass(frozen=True)
-class PerfSettings:
-    """What `bench perf` was asked for."""
-
-    model: str = "tiny"
-    quick: bool = False
-    data_dir: str | None = None
-    task: str = "name-calling"
-    window_chars: int = 1200
-    sections: tuple[str, ...] = SECTIONS
-    engine: str = "hf"  # resolved; an engine that does not load the model in-process gets its own rows
-
-    def __post_init__(self) -> None:
-        unknown = [s for s in self.sections if s not in SECTIONS]
-        if unknown:
-            raise UserError(f"unknown perf section {unknown[0]!r}; choose from {', '.join(SECTIONS)}")
-
-    @property
-    def sizes(self) -> Sizes:
-        """QUICK or FULL."""
-        return QUICK if self.quick else FULL
+from benchmark.perf.settings import SECTIONS, PerfSettings, Reporter
 
 
 def run_perf(settings: PerfSettings, report: Reporter) -> PerfReport:
     """Every requested comparison; data, model and machine recorded in the context."""
     from benchmark.data import load_split, load_train_and_validation, resolve_data_dir
     from benchmark.models.catalogue import resolve_model
+    from benchmark.perf.generation_section import generation_section
 
     started = time.perf_counter()
     load_at_start = os.getloadavg()
@@ -84,7 +35,7 @@ def run_perf(settings: PerfSettings, report: Reporter) -> PerfReport:
     rows: list[PerfRow] = []
     steps: dict[str, Callable[[], list[PerfRow]]] = {
         "training": lambda: _training(settings, model_path, train, report),
-        "generation": lambda: _generation(settings, model_path, dev, report),
+        "generation": lambda: generation_section(settings, model_path, dev, report),
         "scoring": lambda: _scoring(settings, source.path, dev, report),
         "start-up": lambda: _startup(settings, source.path, report),
         "memory": lambda: _memory(settings, model_path, report),
@@ -161,46 +112,6 @@ def _training(settings: PerfSettings, model_path: str, train: Any, report: Repor
         sizes=TrainingSizes(sizes.timed_windows, sizes.notebook_lengths, sizes.lever_batch),
         report=report,
     )
-
-
-def _generation(settings: PerfSettings, model_path: str, dev: Any, report: Reporter) -> list[PerfRow]:
-    from benchmark.models.loading import load_model
-    from benchmark.models.quant import resolve_quantization
-    from benchmark.perf import generation_speed as speed
-    from benchmark.run.evaluate import build_eval_items
-    from tasks import get_task
-
-    task = get_task(settings.task)
-    items = build_eval_items(task, dev, window_chars=settings.window_chars)
-    prompts = [item.prompt for item in speed.spread_sample(items, settings.sizes.gen_windows)]
-    quantization = resolve_quantization("auto")
-    loaded = load_model(model_path, quantization=quantization)
-    limit = min(task.max_new_tokens, settings.sizes.gen_max_new_tokens or task.max_new_tokens)
-    model, tokenizer = loaded.model, loaded.tokenizer
-    batch = settings.sizes.gen_batch_size
-    speed.warm_up(model, tokenizer, prompts[0])
-    report(f"generation: {len(prompts)} dev windows one at a time to eos or {limit} new tokens")
-    naive = speed.run_naive(model, tokenizer, prompts, limit)
-    report("generation: the same windows one at a time, stopping at the closed JSON")
-    json_stop = speed.run_ours(model, tokenizer, prompts, limit, 1)
-    report(f"generation: batches of {batch} to eos or the limit")
-    batched = speed.run_eos_only(model, tokenizer, prompts, limit, batch_size=batch)
-    report(f"generation: our path (batches of {batch}, length-sorted, stopping at the closed JSON)")
-    ours = speed.run_ours(model, tokenizer, prompts, limit, batch)
-    report("generation: one at a time with the shared prompt prefix's KV cache reused")
-    prefix = speed.run_prefix_cached(model, tokenizer, prompts, limit)
-    model_note = f"base model (no adapter), {quantization}"
-    rows = speed.generation_rows(ours, naive, batch_size=batch, max_new_tokens=limit, model_note=model_note)
-    rows += speed.generation_lever_rows(naive, json_stop, batched, prefix, batch_size=batch)
-    from benchmark.generation.engines import get_engine
-
-    if not get_engine(settings.engine).loads_model:
-        report("generation: the vLLM engine on the same windows")
-        precision = loaded.precision
-        del model, loaded  # the engine gets the cores and memory
-        vllm, start = speed.run_vllm(model_path, tokenizer, prompts, limit, precision)
-        rows += speed.vllm_rows(vllm, start, ours, naive, precision)
-    return rows
 
 
 def _scoring(settings: PerfSettings, data_dir: Any, dev: Any, report: Reporter) -> list[PerfRow]:
