@@ -258,7 +258,7 @@ def _complete_with_vllm(
     report: Reporter, *, log_path: Path | None,
 ) -> tuple[dict[str, list[str]], list[EvalItem], str | None]:  # fmt: skip
     """Base and adapted completions through vLLM, one engine at a time (an adapter merged on a CPU)."""
-    from benchmark.generation.engines.merged import merged_folder
+    from benchmark.generation.engines.merged import vllm_target
     from benchmark.generation.engines.vllm import VLLMEngine
     from benchmark.models.loading import adapter_hash, load_tokenizer, model_revision
     from benchmark.models.precision import default_device_type
@@ -270,20 +270,14 @@ def _complete_with_vllm(
     device = default_device_type()
     completions: dict[str, list[str]] = {}
     for system in spec.systems:
-        digest, path, lora = None, model_path, None
-        if system == "adapted":
-            assert adapter_dir is not None
-            digest = adapter_hash(adapter_dir)
-            if device == "cpu":
-                report("merging the adapter into the weights for vLLM (once per adapter; cached)")
-                path = str(merged_folder(model_path, adapter_dir, root=cache_dir()))
-            else:
-                lora = (f"adapter-{digest[:12]}", adapter_dir)
+        adapter = adapter_dir if system == "adapted" else None
+        target = vllm_target(model_path, adapter, device, root=cache_dir(), report=report)
         engine = VLLMEngine(
-            path, tokenizer, precision=spec.precision, device_type=device, lora=lora, seed=spec.seed,
-            log_path=log_path,
+            target.model_path, tokenizer, precision=spec.precision, device_type=device, lora=target.lora,
+            seed=spec.seed, log_path=log_path,
         )  # fmt: skip
         report(f"{system}: starting vLLM ({engine.identity()['version']}, {engine.identity()['dtype']})")
+        digest = adapter_hash(adapter) if adapter is not None else None
         key = stable_hash([spec.model, revision, "none", digest, engine.identity()])
         try:
             completions[system] = complete(spec, task, None, items, key, report, engine=engine)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-SECTION_NAMES = ("training", "generation", "scoring", "start-up", "memory", "gpu")
+from benchmark.perf.settings import SECTIONS
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -30,15 +30,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--data-dir", help="PTC release folder (default: $PTC_DATA_DIR, else the sample)")
     parser.add_argument("--out", type=Path, default=Path("perf.json"), help="where to write perf.json")
     parser.add_argument("--task", default="name-calling", help="task whose prompts are measured")
-    parser.add_argument(
-        "--only", metavar="S1,S2", help=f"run only these sections ({', '.join(SECTION_NAMES)})"
-    )
+    parser.add_argument("--only", metavar="S1,S2", help=f"run only these sections ({', '.join(SECTIONS)})")
     parser.add_argument(
         "--engine",
         choices=ENGINE_CHOICES,
         default="auto",
         help="generation rows: our hf path always; with vllm (or auto resolving to it, on CUDA) the "
         "vLLM engine on the same windows beside it",
+    )
+    parser.add_argument(
+        "--adapter",
+        type=Path,
+        help="a LoRA adapter folder for --model: the generation rows of the adapted model too (one at "
+        "a time with peft's adapter, our hf path, and vLLM with --engine vllm)",
     )
     parser.set_defaults(handler=run)
 
@@ -48,11 +52,16 @@ def run(args: argparse.Namespace) -> int:
 
     from benchmark.console import status_printer, wide_console
     from benchmark.perf.report import build_table, write_report
-    from benchmark.perf.settings import SECTIONS, PerfSettings
+    from benchmark.perf.settings import PerfSettings
     from benchmark.perf.suite import run_perf
 
     sections = tuple(s.strip() for s in args.only.split(",") if s.strip()) if args.only else SECTIONS
     from benchmark.generation.engines import resolve_engine_here
+
+    if args.adapter is not None:  # a missing or damaged adapter: one line, before any work
+        from benchmark.models.adapter_check import verify_adapter
+
+        verify_adapter(args.adapter)  # AdapterError names the folder
 
     settings = PerfSettings(
         model=args.model,
@@ -61,6 +70,7 @@ def run(args: argparse.Namespace) -> int:
         task=args.task,
         sections=sections,
         engine=resolve_engine_here(args.engine),  # vLLM asked for but missing: one line, before work
+        adapter=str(args.adapter) if args.adapter is not None else None,
     )
     report = run_perf(settings, status_printer())
     console = wide_console(220)

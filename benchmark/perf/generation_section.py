@@ -1,18 +1,24 @@
 """The generation section of `bench perf`: the same dev windows through the naive way, each lever
-alone, our hf path and, with `--engine vllm`, the vLLM engine."""
+alone, our hf path and, with `--engine vllm`, the vLLM engine; with `--adapter`, the adapted model
+the same three ways (one at a time with peft's adapter, our hf path, vLLM)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from benchmark.perf.rows import PerfRow
 
 if TYPE_CHECKING:
+    from benchmark.perf.generation_speed import GenerationRun
     from benchmark.perf.settings import PerfSettings, Reporter
 
 
 def generation_section(settings: PerfSettings, model_path: str, dev: Any, report: Reporter) -> list[PerfRow]:
-    from benchmark.models.loading import load_model
+    """Base rows (naive, levers, ours, vLLM); then the adapted model's when an adapter is given."""
+    from benchmark.generation.engines import get_engine
+    from benchmark.models.loading import load_adapter, load_model
     from benchmark.models.quant import resolve_quantization
     from benchmark.perf import generation_speed as speed
     from benchmark.run.evaluate import build_eval_items
@@ -40,12 +46,42 @@ def generation_section(settings: PerfSettings, model_path: str, dev: Any, report
     model_note = f"base model (no adapter), {quantization}"
     rows = speed.generation_rows(ours, naive, batch_size=batch, max_new_tokens=limit, model_note=model_note)
     rows += speed.generation_lever_rows(naive, json_stop, batched, prefix, batch_size=batch)
-    from benchmark.generation.engines import get_engine
-
+    hf_runs: dict[str, tuple[GenerationRun, GenerationRun]] = {"base": (ours, naive)}
+    adapter_dir = Path(settings.adapter) if settings.adapter else None
+    if adapter_dir is not None:
+        adapted = replace(loaded, model=load_adapter(loaded, adapter_dir))
+        report(f"generation, adapted: the same windows one at a time to eos or {limit} new tokens")
+        naive_adapted = speed.run_naive(adapted.model, tokenizer, prompts, limit)
+        report(f"generation, adapted: our path (batches of {batch}, stopping at the closed JSON)")
+        ours_adapted = speed.run_ours(adapted.model, tokenizer, prompts, limit, batch)
+        rows += speed.generation_rows(
+            ours_adapted, naive_adapted, batch_size=batch, max_new_tokens=limit, system="adapted",
+            model_note=f"adapter {adapter_dir} (peft, not merged), {quantization}",
+        )  # fmt: skip
+        hf_runs["adapted"] = (ours_adapted, naive_adapted)
+        del adapted
     if not get_engine(settings.engine).loads_model:
-        report("generation: the vLLM engine on the same windows")
         precision = loaded.precision
         del model, loaded  # the engine gets the cores and memory
-        vllm, start = speed.run_vllm(model_path, tokenizer, prompts, limit, precision)
-        rows += speed.vllm_rows(vllm, start, ours, naive, precision)
+        rows += _vllm_rows(model_path, adapter_dir, tokenizer, prompts, limit, precision, hf_runs, report)
+    return rows
+
+
+def _vllm_rows(
+    model_path: str, adapter_dir: Path | None, tokenizer: Any, prompts: list[str], limit: int,
+    precision: str, hf_runs: dict[str, tuple[GenerationRun, GenerationRun]], report: Reporter,
+) -> list[PerfRow]:  # fmt: skip
+    """Each system through its own vLLM engine (the adapter merged on a CPU, a LoRA request on CUDA)."""
+    from benchmark.generation.engines.merged import vllm_target
+    from benchmark.models.precision import default_device_type
+    from benchmark.paths import cache_dir
+    from benchmark.perf import generation_speed as speed
+
+    rows: list[PerfRow] = []
+    for system, (ours, naive) in hf_runs.items():
+        adapter = adapter_dir if system == "adapted" else None
+        target = vllm_target(model_path, adapter, default_device_type(), root=cache_dir(), report=report)
+        report(f"generation{'' if adapter is None else ', adapted'}: the vLLM engine on the same windows")
+        run, start = speed.run_vllm(target, tokenizer, prompts, limit, precision)
+        rows += speed.vllm_rows(run, start, ours, naive, precision, system=system)
     return rows

@@ -8,9 +8,12 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from benchmark.perf.rows import PerfRow, Target, make_row
+
+if TYPE_CHECKING:
+    from benchmark.generation.engines.merged import VLLMTarget
 
 SECTION = "generation"
 
@@ -139,7 +142,7 @@ def run_prefix_cached(model: Any, tokenizer: Any, prompts: Sequence[str], max_ne
 
 
 def run_vllm(
-    model_path: str, tokenizer: Any, prompts: Sequence[str], max_new_tokens: int, precision: str
+    target: VLLMTarget, tokenizer: Any, prompts: Sequence[str], max_new_tokens: int, precision: str
 ) -> tuple[GenerationRun, float]:
     """The `vllm` engine on the same prompts (greedy, JSON cut); (the run, its engine's start seconds).
 
@@ -154,8 +157,9 @@ def run_vllm(
 
     log = Path(tempfile.gettempdir()) / "bench-perf-vllm.log"
     engine = VLLMEngine(
-        model_path, tokenizer, precision=precision, device_type=default_device_type(), log_path=log
-    )
+        target.model_path, tokenizer, precision=precision, device_type=default_device_type(),
+        lora=target.lora, log_path=log,
+    )  # fmt: skip
     settings = GenSettings(max_new_tokens=max_new_tokens, precision=precision)
     try:
         started = time.perf_counter()
@@ -175,8 +179,9 @@ def run_vllm(
 
 
 def vllm_rows(
-    vllm: GenerationRun, start_seconds: float, ours: GenerationRun, naive: GenerationRun, precision: str
-) -> list[PerfRow]:
+    vllm: GenerationRun, start_seconds: float, ours: GenerationRun, naive: GenerationRun, precision: str,
+    *, system: str = "base",
+) -> list[PerfRow]:  # fmt: skip
     """The vLLM engine against the one-at-a-time way and against our hf path, same windows and model."""
     same = sum(1 for a, b in zip(vllm.texts, ours.texts, strict=True) if a == b)
     notes = (
@@ -186,7 +191,7 @@ def vllm_rows(
     return [
         make_row(
             SECTION,
-            "vLLM engine vs one at a time (windows / s)",
+            f"{_prefix(system)}vLLM engine vs one at a time (windows / s)",
             ours=vllm.windows_per_second,
             naive=naive.windows_per_second,
             unit="windows/s",
@@ -196,7 +201,7 @@ def vllm_rows(
         ),
         make_row(
             SECTION,
-            "vLLM engine vs the hf engine, ours (windows / s)",
+            f"{_prefix(system)}vLLM engine vs the hf engine, ours (windows / s)",
             ours=vllm.windows_per_second,
             naive=ours.windows_per_second,
             unit="windows/s",
@@ -204,6 +209,11 @@ def vllm_rows(
             notes="both batched and cut at the closed JSON; hf in fp32 weights (autocast when bf16)",
         ),
     ]
+
+
+def _prefix(system: str) -> str:
+    """Row names of the base model stay as they were; the adapted model's start with "adapted: "."""
+    return "" if system == "base" else f"{system}: "
 
 
 @dataclass(frozen=True)
@@ -233,13 +243,14 @@ def warm_up(model: Any, tokenizer: Any, prompt: str) -> None:
 
 
 def generation_rows(
-    ours: GenerationRun, naive: GenerationRun, *, batch_size: int, max_new_tokens: int, model_note: str
-) -> list[PerfRow]:
+    ours: GenerationRun, naive: GenerationRun, *, batch_size: int, max_new_tokens: int, model_note: str,
+    system: str = "base",
+) -> list[PerfRow]:  # fmt: skip
     """windows/s (target >= 8x) and mean new tokens per window, with the stop reasons in the notes."""
     return [
         make_row(
             SECTION,
-            "windows / s",
+            f"{_prefix(system)}windows / s",
             ours=ours.windows_per_second,
             naive=naive.windows_per_second,
             unit="windows/s",
@@ -252,7 +263,7 @@ def generation_rows(
         ),
         make_row(
             SECTION,
-            "new tokens / window",
+            f"{_prefix(system)}new tokens / window",
             ours=ours.new_tokens / ours.n_prompts,
             naive=naive.new_tokens / naive.n_prompts,
             unit="tokens",

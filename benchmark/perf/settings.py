@@ -45,11 +45,14 @@ class PerfSettings:
     window_chars: int = 1200
     sections: tuple[str, ...] = SECTIONS
     engine: str = "hf"  # resolved; an engine that does not load the model in-process gets its own rows
+    adapter: str | None = None  # a LoRA adapter folder: the generation rows of the adapted model too
 
     def __post_init__(self) -> None:
         unknown = [s for s in self.sections if s not in SECTIONS]
         if unknown:
             raise UserError(f"unknown perf section {unknown[0]!r}; choose from {', '.join(SECTIONS)}")
+        if self.adapter is not None and "generation" not in self.sections:
+            raise UserError("--adapter adds generation rows: include the generation section in --only")
 
     @property
     def sizes(self) -> Sizes:

@@ -7,6 +7,7 @@ import platform
 import time
 from collections.abc import Callable, Sequence
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import Any
 
 from benchmark.perf.report import PerfReport
@@ -57,6 +58,7 @@ def run_perf(settings: PerfSettings, report: Reporter) -> PerfReport:
             "resolve_seconds": model_seconds,  # includes building the tiny model when it was not cached
             **_model_facts(model_path),
         },
+        "adapter": _adapter_facts(settings.adapter),
         "data": {
             "dir": str(source.path),
             "is_sample": source.is_sample,
@@ -89,6 +91,15 @@ def machine_facts(load_at_start: Sequence[float]) -> dict[str, Any]:
         "torch_threads": torch.get_num_threads(),
         "cuda": torch.cuda.get_device_name(0) if torch.cuda.is_available() else None,
     }
+
+
+def _adapter_facts(adapter: str | None) -> dict[str, str] | None:
+    """The adapter's folder and content hash, when the generation rows measured one."""
+    if adapter is None:
+        return None
+    from benchmark.models.loading import adapter_hash
+
+    return {"path": adapter, "hash": adapter_hash(Path(adapter))}
 
 
 def _model_facts(model_path: str) -> dict[str, Any]:

@@ -57,7 +57,10 @@ class VLLMEngine:
     def identity(self) -> dict[str, str]:
         from benchmark.generation.engines import vllm_version
 
-        return {"engine": "vllm", "version": vllm_version() or "?", "dtype": _DTYPES[self.precision]}
+        identity = {"engine": "vllm", "version": vllm_version() or "?", "dtype": _DTYPES[self.precision]}
+        if self.lora is not None:  # LoRA kernels, not merged weights: numerics (and greedy text) differ
+            identity["adapter"] = "lora"
+        return identity
 
     def generate(
         self, prompts: Sequence[str], settings: GenSettings, schema: Mapping[str, Any] | None
