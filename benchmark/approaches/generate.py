@@ -257,10 +257,12 @@ def _complete_with_vllm(
     spec: RunSpec, task: Task, data: PreparedData, model_path: str, adapter_dir: Path | None,
     report: Reporter, *, log_path: Path | None,
 ) -> tuple[dict[str, list[str]], list[EvalItem], str | None]:  # fmt: skip
-    """Base and adapted completions through vLLM, one engine at a time (an adapter merged on a CPU)."""
+    """Base and adapted completions through vLLM: on a CPU one engine each (the adapter merged into
+    a second folder); with LoRA (CUDA) one engine for both, the adapter as a request."""
     from benchmark.generation.engines.merged import vllm_target
     from benchmark.generation.engines.vllm import VLLMEngine
-    from benchmark.models.loading import adapter_hash, load_tokenizer, model_revision
+    from benchmark.generation.engines.vllm_pool import shared_engines
+    from benchmark.models.loading import adapter_hash, adapter_rank, load_tokenizer, model_revision
     from benchmark.models.precision import default_device_type
     from benchmark.paths import cache_dir
 
@@ -268,21 +270,26 @@ def _complete_with_vllm(
     revision = model_revision(model_path, None)
     items = eval_items(spec, task, data, tokenizer, report)
     device = default_device_type()
+    targets = {
+        system: vllm_target(
+            model_path, adapter_dir if system == "adapted" else None, device, root=cache_dir(), report=report
+        )
+        for system in spec.systems
+    }
+    ranks = [adapter_rank(target.lora[1]) or 16 for target in targets.values() if target.lora is not None]
     completions: dict[str, list[str]] = {}
-    for system in spec.systems:
-        adapter = adapter_dir if system == "adapted" else None
-        target = vllm_target(model_path, adapter, device, root=cache_dir(), report=report)
-        engine = VLLMEngine(
-            target.model_path, tokenizer, precision=spec.precision, device_type=device, lora=target.lora,
-            seed=spec.seed, log_path=log_path,
-        )  # fmt: skip
-        report(f"{system}: starting vLLM ({engine.identity()['version']}, {engine.identity()['dtype']})")
-        digest = adapter_hash(adapter) if adapter is not None else None
-        key = stable_hash([spec.model, revision, "none", digest, engine.identity()])
-        try:
+    with shared_engines():
+        for system, target in targets.items():
+            engine = VLLMEngine(
+                target.model_path, tokenizer, precision=spec.precision, device_type=device,
+                lora=target.lora, lora_capacity=max(ranks, default=None), seed=spec.seed, log_path=log_path,
+            )  # fmt: skip
+            identity = engine.identity()
+            lora_note = ", LoRA request" if target.lora is not None else ""
+            report(f"{system}: vLLM ({identity['version']}, {identity['dtype']}{lora_note})")
+            digest = adapter_hash(adapter_dir) if system == "adapted" and adapter_dir is not None else None
+            key = stable_hash([spec.model, revision, "none", digest, identity])
             completions[system] = complete(spec, task, None, items, key, report, engine=engine)
-        finally:
-            engine.close()
     return completions, items, revision
 
 

@@ -58,14 +58,18 @@ def generate(
     jobs: Sequence[CrossEvalJob], *, trust_remote_code: bool = False, engine: str | None = None
 ) -> None:
     """Run the missing cross-evaluations, one run folder each (`engine` None: each source run's)."""
+    from benchmark.generation.engines.vllm_pool import shared_engines
+    from benchmark.models.loading import adapter_rank
     from benchmark.run import cross_eval
 
-    for number, job in enumerate(jobs, start=1):
-        print(
-            f"[{number}/{len(jobs)}] {job.adapter_task} adapter on {job.eval_task} -> {job.out_dir}",
-            file=sys.stderr,
-        )
-        cross_eval.run_cross_evaluation(job, trust_remote_code=trust_remote_code, engine=engine)
+    largest = max((rank for job in jobs if (rank := adapter_rank(job.adapter_dir)) is not None), default=None)
+    with shared_engines(min_lora_rank=largest):  # vLLM with LoRA: one engine for every adapter
+        for number, job in enumerate(jobs, start=1):
+            print(
+                f"[{number}/{len(jobs)}] {job.adapter_task} adapter on {job.eval_task} -> {job.out_dir}",
+                file=sys.stderr,
+            )
+            cross_eval.run_cross_evaluation(job, trust_remote_code=trust_remote_code, engine=engine)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -166,6 +166,16 @@ def adapter_base_model(adapter_dir: Path) -> str | None:
     return str(base) if base else None
 
 
+def adapter_rank(adapter_dir: Path) -> int | None:
+    """The LoRA rank `r` of a saved peft adapter (None when its config cannot be read)."""
+    try:
+        config = json.loads((Path(adapter_dir) / "adapter_config.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    rank = config.get("r") if isinstance(config, dict) else None
+    return rank if isinstance(rank, int) else None
+
+
 def adapter_hash(adapter_dir: Path) -> str:
     """sha256 over the adapter weights and config: identifies an adapter in caches and results."""
     adapter_dir = Path(adapter_dir)

