@@ -118,6 +118,7 @@ BAD_FLAGS = [
         "the endpoint is the engine",
     ),
     (["eval", "--task", "name-calling", "--concurrency", "0"], "--concurrency: expected a positive integer"),
+    (["perf", "--quick", "--adapter", "no-such-adapter"], "no-such-adapter: not an adapter folder"),
 ]
 
 

@@ -52,3 +52,38 @@ def test_eos_only_runs_count_every_window_and_stop_at_the_limit(model: Any, toke
         assert run.new_tokens <= 4 * 6
     assert naive.new_tokens == batched.new_tokens
     assert tokenizer.padding_side == side  # restored after the left-padded batches
+
+
+def test_adapted_rows_are_named_apart_and_their_ratios_are_the_runs_speeds() -> None:
+    """4 windows: naive in 8 s (0.5 windows/s), our hf path in 2 s (2), vLLM in 1 s (4)."""
+    from benchmark.perf.generation_speed import GenerationRun, generation_rows, vllm_rows
+
+    naive = GenerationRun(8.0, 4, 40, {"eos": 4})
+    ours = GenerationRun(2.0, 4, 40, {"json_closed": 4}, ("a", "b", "c", "d"))
+    vllm = GenerationRun(1.0, 4, 40, {"json_closed": 4}, ("a", "b", "x", "d"))
+    base = vllm_rows(vllm, 20.0, ours, naive, "bf16")
+    adapted = vllm_rows(vllm, 20.0, ours, naive, "bf16", system="adapted")
+    assert [row.name for row in base] == [
+        "vLLM engine vs one at a time (windows / s)",
+        "vLLM engine vs the hf engine, ours (windows / s)",
+    ]
+    assert [row.name for row in adapted] == [f"adapted: {row.name}" for row in base]
+    assert [(row.ours, row.naive, row.ratio, row.met) for row in adapted] == [
+        (4.0, 0.5, 8.0, True),  # 8x: the target met exactly
+        (4.0, 2.0, 2.0, True),  # an info row: always met
+    ]
+    assert "same text as the hf path on 3 of 4 windows" in adapted[0].notes
+    rows = generation_rows(ours, naive, batch_size=2, max_new_tokens=16, model_note="m", system="adapted")
+    assert [(row.name, row.ratio) for row in rows] == [
+        ("adapted: windows / s", 4.0),
+        ("adapted: new tokens / window", 1.0),
+    ]
+
+
+def test_an_adapter_needs_the_generation_section() -> None:
+    from benchmark.perf.settings import PerfSettings
+    from core.errors import UserError
+
+    assert PerfSettings(adapter="a", sections=("generation",)).adapter == "a"
+    with pytest.raises(UserError, match="--adapter adds generation rows"):
+        PerfSettings(adapter="a", sections=("scoring", "memory"))
