@@ -158,22 +158,23 @@ def load_adapter(loaded: LoadedModel, adapter_dir: Path) -> Any:
 
 def adapter_base_model(adapter_dir: Path) -> str | None:
     """The base model path or id an adapter was trained on (peft's `base_model_name_or_path`)."""
-    try:
-        config = json.loads((Path(adapter_dir) / "adapter_config.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    base = config.get("base_model_name_or_path") if isinstance(config, dict) else None
+    base = _adapter_config(adapter_dir).get("base_model_name_or_path")
     return str(base) if base else None
 
 
 def adapter_rank(adapter_dir: Path) -> int | None:
     """The LoRA rank `r` of a saved peft adapter (None when its config cannot be read)."""
+    rank = _adapter_config(adapter_dir).get("r")
+    return rank if isinstance(rank, int) else None
+
+
+def _adapter_config(adapter_dir: Path) -> dict[str, Any]:
+    """A saved adapter's adapter_config.json; empty when it cannot be read or is not an object."""
     try:
         config = json.loads((Path(adapter_dir) / "adapter_config.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return None
-    rank = config.get("r") if isinstance(config, dict) else None
-    return rank if isinstance(rank, int) else None
+        return {}
+    return config if isinstance(config, dict) else {}
 
 
 def adapter_hash(adapter_dir: Path) -> str:
