@@ -104,7 +104,12 @@ def resolve_engine_here(choice: str, *, endpoint: bool = False) -> str:
         from benchmark.models.precision import default_device_type
 
         device = default_device_type()  # only then: it imports torch
-    return resolve_engine(choice, device, installed, endpoint=endpoint)
+    resolved = resolve_engine(choice, device, installed, endpoint=endpoint)
+    if resolved == "vllm":
+        from benchmark.generation.engines.merged import adapter_mode
+
+        adapter_mode(device)  # a bad PTC_BENCH_VLLM_ADAPTERS: one line, before any work
+    return resolved
 
 
 __all__ = [

@@ -75,3 +75,33 @@ def test_the_registry_describes_each_engine_by_behaviour_and_reads_back_recorded
     assert engine_from_identity("vllm 0.32.0") == "vllm" and engine_from_identity(None) == "hf"
     with pytest.raises(UserError, match="engine 'tgi': expected one of hf, vllm, endpoint"):
         get_engine("tgi")
+
+
+@pytest.mark.parametrize(("value", "device", "expected"), [
+    ("", "cpu", "merge"), ("", "cuda", "lora"), ("lora", "cpu", "lora"), (" merge ", "cuda", "merge"),
+])  # fmt: skip
+def test_adapters_are_merged_on_a_cpu_and_requested_on_cuda_unless_the_variable_says(
+    value: str, device: str, expected: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from benchmark.generation.engines.merged import adapter_mode
+
+    monkeypatch.setenv("PTC_BENCH_VLLM_ADAPTERS", value)
+    assert adapter_mode(device) == expected
+
+
+def test_only_the_vllm_engine_reads_the_adapter_mode(monkeypatch: pytest.MonkeyPatch) -> None:
+    from benchmark.generation.engines import resolve_engine_here
+
+    monkeypatch.setenv("PTC_BENCH_VLLM_ADAPTERS", "merged")
+    assert resolve_engine_here("hf") == "hf"
+
+
+@pytest.mark.skipif(vllm_version() is None, reason="without vLLM, --engine vllm is refused before")
+def test_a_bad_adapter_mode_is_one_line_when_the_vllm_engine_is_resolved(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from benchmark.generation.engines import resolve_engine_here
+
+    monkeypatch.setenv("PTC_BENCH_VLLM_ADAPTERS", "merged")
+    with pytest.raises(UserError, match="PTC_BENCH_VLLM_ADAPTERS='merged': expected one of merge, lora"):
+        resolve_engine_here("vllm")
