@@ -207,7 +207,7 @@ def test_lora_requests_on_one_engine_give_the_hf_completions(
             )
             done = bench("run", "--task", task, *argv[3:], env=lora)
             assert done.returncode == 0, done.stderr
-            folders[engine, task] = run_folder(done.stdout)
+            (folders[engine, task],) = runs_dir.glob(f"{task}__*")  # (stdout wraps long paths)
         compared = bench("compare", str(runs_dir), "--engine", engine, env=lora)
         assert compared.returncode == 0, compared.stderr
         for cross in sorted((runs_dir / "cross-eval").iterdir()):
