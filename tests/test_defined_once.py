@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parent.parent
+SOURCE = Path(__file__).resolve().parent.parent / "ptc_bench"
 PACKAGES = ("core", "metrics", "tasks", "reports", "benchmark")
 ONCE = {
     "AlignPolicy": "metrics/align.py",
@@ -25,7 +25,7 @@ def definitions(name: str) -> list[str]:
     """Modules that define `name` at their top level or in a class body."""
     found = []
     for package in PACKAGES:
-        for path in sorted((REPO / package).rglob("*.py")):
+        for path in sorted((SOURCE / package).rglob("*.py")):
             tree = ast.parse(path.read_text(encoding="utf-8"))
             bodies = [tree.body] + [node.body for node in tree.body if isinstance(node, ast.ClassDef)]
             for node in (statement for body in bodies for statement in body):
@@ -38,7 +38,7 @@ def definitions(name: str) -> list[str]:
                 else:
                     continue
                 if name in names:
-                    found.append(path.relative_to(REPO).as_posix())
+                    found.append(path.relative_to(SOURCE).as_posix())
     return found
 
 

@@ -10,7 +10,7 @@ import ast
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-PACKAGES = ("core", "metrics", "tasks", "reports", "benchmark")
+PACKAGES = ("ptc_bench",)
 
 
 def modules(root: Path, packages: tuple[str, ...]) -> dict[str, Path]:

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from benchmark.cli import main
-from reports.board_report import build_leaderboard
-from reports.render import to_markdown
-from reports.results import load_runs_tolerant
+from ptc_bench.benchmark.cli import main
+from ptc_bench.reports.board_report import build_leaderboard
+from ptc_bench.reports.render import to_markdown
+from ptc_bench.reports.results import load_runs_tolerant
 
 REPO = Path(__file__).resolve().parents[1]
 PUBLISHED = REPO / "results" / "ptc-dev"

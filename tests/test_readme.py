@@ -8,7 +8,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 README = REPO / "README.md"
 LINK = re.compile(r"\]\(([^)#\s]+)(?:#[^)]*)?\)")
-CODE_PATH = re.compile(r"`((?:benchmark|core|metrics|tasks|reports)/[\w/]+\.py)`")
+CODE_PATH = re.compile(r"`(ptc_bench/[\w/]+\.py)`")
 
 
 def test_the_readme_is_at_most_450_lines() -> None:

@@ -8,16 +8,16 @@ from pathlib import Path
 
 import pytest
 
-from benchmark.console import verdict
-from benchmark.run.log import library_output_to_log
-from core.records import RunResults
+from ptc_bench.benchmark.console import verdict
+from ptc_bench.benchmark.run.log import library_output_to_log
+from ptc_bench.core.records import RunResults
 from tests.reports import fake_runs
 
 
 def _emit() -> None:
     warnings.warn("`old_flag` is deprecated", FutureWarning, stacklevel=1)
     logging.getLogger("transformers.modeling_utils").warning("Some weights were not initialised")
-    logging.getLogger("benchmark.generation.cache").warning("skipping a torn last line")
+    logging.getLogger("ptc_bench.benchmark.generation.cache").warning("skipping a torn last line")
 
 
 def test_library_output_goes_to_run_log_and_our_warnings_to_the_console(
@@ -62,7 +62,7 @@ def test_verdict_says_who_wins_or_that_there_is_no_significant_difference() -> N
 def test_training_display_follows_steps_and_losses(capsys: pytest.CaptureFixture[str]) -> None:
     from types import SimpleNamespace
 
-    from benchmark.training.display import _rich_display
+    from ptc_bench.benchmark.training.display import _rich_display
 
     display = _rich_display()  # what a terminal gets
     state = SimpleNamespace(is_world_process_zero=True, max_steps=4, global_step=0)
@@ -82,7 +82,7 @@ def test_piped_training_display_prints_plain_lines(capsys: pytest.CaptureFixture
     """stderr is not a terminal under capsys: one plain line per 10% of the steps (issue 22, case 12)."""
     from types import SimpleNamespace
 
-    from benchmark.training.display import training_display
+    from ptc_bench.benchmark.training.display import training_display
 
     display = training_display()
     state = SimpleNamespace(is_world_process_zero=True, max_steps=4, global_step=0)

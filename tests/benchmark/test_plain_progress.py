@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from benchmark.plain_progress import PlainProgress, duration, time_left
+from ptc_bench.benchmark.plain_progress import PlainProgress, duration, time_left
 
 
 class FakeClock:

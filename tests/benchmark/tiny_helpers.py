@@ -11,7 +11,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from benchmark.models.tiny import DEFAULT_RECIPE, TinyRecipe, ensure_tiny_model
+from ptc_bench.benchmark.models.tiny import DEFAULT_RECIPE, TinyRecipe, ensure_tiny_model
 
 CORPUS = (
     "The council met on Tuesday to discuss the new bridge over the river. Residents said the old "
@@ -36,8 +36,8 @@ FAST_RECIPE: TinyRecipe = quick_recipe(steps=15)
 
 def tiny_model_path() -> Path:
     """The fast tiny model on the sample corpus's train text (built once per test cache, then reused)."""
-    from benchmark.data import load_split
-    from benchmark.data.sample import materialise_sample
+    from ptc_bench.benchmark.data import load_split
+    from ptc_bench.benchmark.data.sample import materialise_sample
 
     train = load_split(materialise_sample(), "train")
     return ensure_tiny_model([a.text for a in train.articles.values()], recipe=FAST_RECIPE)

@@ -8,10 +8,10 @@ from typing import Any, Literal
 
 import pytest
 
-from core.answer_format import SCHEMA_DIALECT, SI_VALUE, classification_schema, phrase_schema
-from metrics.answer_shape import VALIDATORS
-from metrics.parse import parse_generation
-from tasks import list_tasks
+from ptc_bench.core.answer_format import SCHEMA_DIALECT, SI_VALUE, classification_schema, phrase_schema
+from ptc_bench.metrics.answer_shape import VALIDATORS
+from ptc_bench.metrics.parse import parse_generation
+from ptc_bench.tasks import list_tasks
 
 REPO = Path(__file__).resolve().parents[2]
 Shape = Literal["object", "array"]
@@ -47,9 +47,9 @@ def test_parser_and_constrained_decoding_get_the_identical_classification_schema
 
 def test_the_dialect_and_the_output_vocabulary_are_literals_in_core_answer_format_only() -> None:
     found = [
-        f"{path.relative_to(REPO).as_posix()}:{node.lineno}"
+        f"{path.relative_to(REPO / 'ptc_bench').as_posix()}:{node.lineno}"
         for package in ("core", "metrics", "tasks", "reports", "benchmark")
-        for path in sorted((REPO / package).rglob("*.py"))
+        for path in sorted((REPO / "ptc_bench" / package).rglob("*.py"))
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
         if isinstance(node, ast.Constant) and node.value in (SCHEMA_DIALECT, SI_VALUE)
     ]

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from core.errors import DataError
-from core.labels import LabelRow, read_label_file
+from ptc_bench.core.errors import DataError
+from ptc_bench.core.labels import LabelRow, read_label_file
 
 
 def _write(tmp_path: Path, content: str | bytes, name: str = "x.labels") -> Path:
@@ -86,7 +86,7 @@ def test_an_offset_of_thousands_of_digits_is_one_error_with_file_and_line(tmp_pa
 
 
 def test_label_folder_reads_the_official_names_only(tmp_path: Path) -> None:
-    from core.labels import label_folder_kind, read_label_folder
+    from ptc_bench.core.labels import label_folder_kind, read_label_folder
 
     _write(tmp_path, "7\tDoubt\t0\t5\n", "article7.task-flc-tc.labels")
     _write(tmp_path, "7\tDoubt\t1\t2\n", "article7.task-flc-tc.orig.labels")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from core.manifests import RunManifest, TrainManifest
+from ptc_bench.core.manifests import RunManifest, TrainManifest
 
 RUN = {  # the layout run folders have had since before the types
     "identity": {"task": "name-calling", "model": "tiny", "seed": 0, "data_hash": "abc"},

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from core.records import RunResults, SampleRecord
+from ptc_bench.core.records import RunResults, SampleRecord
 from tests.reports import fake_runs
 
 

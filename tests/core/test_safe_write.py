@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from core import safe_write
-from core.safe_write import StagedFiles, WriteError, atomic_open, atomic_write_text, output_folder
+from ptc_bench.core import safe_write
+from ptc_bench.core.safe_write import StagedFiles, WriteError, atomic_open, atomic_write_text, output_folder
 
 
 def _disk_full(*_args: object) -> None:

@@ -12,7 +12,7 @@ from tests.benchmark.tiny_helpers import tiny_model_path
 @pytest.fixture(scope="session")
 def sample_dir() -> Path:
     """The embedded sample corpus in PTC layout (explicit, so PTC_DATA_DIR never changes these tests)."""
-    from benchmark.data.sample import materialise_sample
+    from ptc_bench.benchmark.data.sample import materialise_sample
 
     return materialise_sample()
 

@@ -15,7 +15,7 @@ def _eval(model: Path, runs: Path, data: Path) -> subprocess.CompletedProcess[st
     argv = ["eval", "--task", "name-calling", "--model", str(model), "--data-dir", str(data)]
     argv += ["--limit-articles", "2", "--iterations", "0", "--runs-dir", str(runs), "--max-new-tokens", "8"]
     return subprocess.run(
-        [sys.executable, "-m", "benchmark.cli", *argv],
+        [sys.executable, "-m", "ptc_bench.benchmark.cli", *argv],
         capture_output=True,
         text=True,
         env={**os.environ, "PYTHONPATH": str(REPO)},

@@ -9,9 +9,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from benchmark.cli import main
-from benchmark.run.cross_eval import resolve_adapter_dir
-from reports.results import load_results
+from ptc_bench.benchmark.cli import main
+from ptc_bench.benchmark.run.cross_eval import resolve_adapter_dir
+from ptc_bench.reports.results import load_results
 from tests.reports.run_helpers import load_runs
 
 FAST = ["--limit-articles", "2", "--window-chars", "500", "--max-steps", "2", "--max-new-tokens", "32"]

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from benchmark.cli import main
-from benchmark.models.adapter_check import verify_adapter
+from ptc_bench.benchmark.cli import main
+from ptc_bench.benchmark.models.adapter_check import verify_adapter
 from tests.integration.test_run import run_args
 
 

@@ -31,7 +31,7 @@ def test_a_failed_run_folder_write_leaves_the_old_files_and_no_temporaries(
     argv = [
         sys.executable,
         "-m",
-        "benchmark.cli",
+        "ptc_bench.benchmark.cli",
         "eval",
         "--task",
         "name-calling",

@@ -32,7 +32,7 @@ KEY = "ptc-bench-test-key"
 def bench(*argv: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     environment = {**os.environ, "PYTHONPATH": str(REPO), "HF_HUB_OFFLINE": "1", **(env or {})}
     return subprocess.run(
-        [sys.executable, "-m", "benchmark.cli", *argv],
+        [sys.executable, "-m", "ptc_bench.benchmark.cli", *argv],
         capture_output=True, text=True, env=environment, timeout=900,
     )  # fmt: skip
 
@@ -53,7 +53,7 @@ def completions(run_dir: Path) -> dict[tuple[str, int], str]:
 def tiny_path() -> Path:
     """The catalogue's `tiny` (head size 64; the suite's faster tiny model has 16, which vLLM's CPU
     attention does not support)."""
-    from benchmark.models.catalogue import resolve_model
+    from ptc_bench.benchmark.models.catalogue import resolve_model
 
     return Path(resolve_model("tiny").path)
 

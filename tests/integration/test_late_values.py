@@ -15,7 +15,17 @@ REPO = Path(__file__).resolve().parents[2]
 def _train(tiny: Path, data: Path, out: Path, *extra: str) -> subprocess.CompletedProcess[str]:
     argv = ["train", "--task", "name-calling", "--model", str(tiny), "--data-dir", str(data)]
     return subprocess.run(
-        [sys.executable, "-m", "benchmark.cli", *argv, "--output", str(out), "--max-steps", "1", *extra],
+        [
+            sys.executable,
+            "-m",
+            "ptc_bench.benchmark.cli",
+            *argv,
+            "--output",
+            str(out),
+            "--max-steps",
+            "1",
+            *extra,
+        ],
         capture_output=True,
         text=True,
         env={**os.environ, "PYTHONPATH": str(REPO)},

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from benchmark.cli import main
-from reports.results import load_results
+from ptc_bench.benchmark.cli import main
+from ptc_bench.reports.results import load_results
 
 LOSS_TOLERANCE = 1e-3  # relative: float32 sums may differ in the last bits between CPUs
 PINNED_TRAIN_LOSS = 5.098719  # mean over 24 optimiser steps

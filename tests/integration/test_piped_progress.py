@@ -18,7 +18,7 @@ def test_piped_run_shows_training_and_generation_progress(
 ) -> None:
     args = run_args(tiny_path, tmp_path / "runs", sample_dir, "--max-steps", "4", "--batch-size", "1")
     done = subprocess.run(
-        [sys.executable, "-m", "benchmark.cli", *args],
+        [sys.executable, "-m", "ptc_bench.benchmark.cli", *args],
         capture_output=True,
         text=True,
         env={**os.environ, "PYTHONPATH": str(REPO)},

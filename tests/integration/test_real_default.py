@@ -26,7 +26,7 @@ def test_bench_run_defaults_to_smollm2_on_the_sample_corpus(tmp_path: Path) -> N
     env = {**os.environ, "OMP_NUM_THREADS": "2"}
     env.pop("PTC_DATA_DIR", None)  # the README's command runs on the sample corpus
     done = subprocess.run(
-        [sys.executable, "-m", "benchmark.cli", "run", "--task", "name-calling"],
+        [sys.executable, "-m", "ptc_bench.benchmark.cli", "run", "--task", "name-calling"],
         cwd=tmp_path,
         env=env,
         capture_output=True,

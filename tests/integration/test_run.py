@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from benchmark.cli import main
-from reports.results import load_results, load_samples
+from ptc_bench.benchmark.cli import main
+from ptc_bench.reports.results import load_results, load_samples
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -95,7 +95,7 @@ def test_killed_run_resumes_without_regenerating(tiny_path: Path, sample_dir: Pa
     args = run_args(tiny_path, runs, sample_dir, "--batch-size", "1", "--max-new-tokens", "96")
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     process = subprocess.Popen(
-        [sys.executable, "-m", "benchmark.cli", *args],
+        [sys.executable, "-m", "ptc_bench.benchmark.cli", *args],
         cwd=REPO,
         env=env,
         stdout=subprocess.DEVNULL,
@@ -146,7 +146,7 @@ def test_run_with_a_given_adapter_compares_base_with_it_without_training(
 
 def test_one_adapter_for_every_technique_is_refused(tiny_path: Path, tmp_path: Path) -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "benchmark.cli", "run", "--task", "all", "--model", str(tiny_path),
+        [sys.executable, "-m", "ptc_bench.benchmark.cli", "run", "--task", "all", "--model", str(tiny_path),
          "--adapter", str(tmp_path), "--runs-dir", str(tmp_path / "runs")],
         capture_output=True, text=True, cwd=REPO, check=False,
     )  # fmt: skip

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from reports.results import load_results
+from ptc_bench.reports.results import load_results
 from tests.cpu_launch import launch_two_cpu_processes
 from tests.integration.test_run import run_args
 
@@ -13,7 +13,7 @@ from tests.integration.test_run import run_args
 # ~25 s on 2 quiet cores: two processes import the model stack, train 3 steps and generate.
 def test_two_process_run_on_cpu(tiny_path: Path, sample_dir: Path, tmp_path: Path) -> None:
     runs = tmp_path / "runs"
-    result = launch_two_cpu_processes("-m", "benchmark.cli", *run_args(tiny_path, runs, sample_dir))
+    result = launch_two_cpu_processes("-m", "ptc_bench.benchmark.cli", *run_args(tiny_path, runs, sample_dir))
     assert result.returncode == 0, result.stderr[-3000:]
     (run_dir,) = [p for p in runs.iterdir() if p.name.startswith("name-calling__")]
     manifest = json.loads((run_dir / "manifest.json").read_text(encoding="utf-8"))

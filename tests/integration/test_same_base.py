@@ -8,15 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from benchmark.cli import main
-from benchmark.models.loading import adapter_base_model
+from ptc_bench.benchmark.cli import main
+from ptc_bench.benchmark.models.loading import adapter_base_model
 from tests.benchmark.tiny_helpers import quick_recipe
 
 
 def test_train_then_eval_use_one_tiny_base_whatever_the_data_dir(
     sample_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("benchmark.models.tiny.DEFAULT_RECIPE", quick_recipe(steps=5))
+    monkeypatch.setattr("ptc_bench.benchmark.models.tiny.DEFAULT_RECIPE", quick_recipe(steps=5))
     other = tmp_path / "other-corpus"  # a different train text: it used to give a different tiny base
     shutil.copytree(sample_dir, other)
     article = sorted((other / "train-articles").glob("article*.txt"))[0]

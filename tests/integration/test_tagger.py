@@ -7,15 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from benchmark.approaches.tagger.data import tag_windows
-from benchmark.approaches.tagger.predict import oracle_spans
-from benchmark.approaches.tagger.stage import load_fast_tokenizer, scheme_for
-from benchmark.approaches.tagger.tags import merge_spans
-from benchmark.cli import main
-from benchmark.data import load_split
-from benchmark.run.evaluate import build_eval_items
-from reports.results import load_results, load_samples
-from tasks import get_task
+from ptc_bench.benchmark.approaches.tagger.data import tag_windows
+from ptc_bench.benchmark.approaches.tagger.predict import oracle_spans
+from ptc_bench.benchmark.approaches.tagger.stage import load_fast_tokenizer, scheme_for
+from ptc_bench.benchmark.approaches.tagger.tags import merge_spans
+from ptc_bench.benchmark.cli import main
+from ptc_bench.benchmark.data import load_split
+from ptc_bench.benchmark.run.evaluate import build_eval_items
+from ptc_bench.reports.results import load_results, load_samples
+from ptc_bench.tasks import get_task
 
 
 def tagger_args(command: str, tiny: Path, data: Path, task: str, *extra: str) -> list[str]:

@@ -9,9 +9,9 @@ import sys
 import time
 from pathlib import Path
 
-from benchmark.training.checkpoints import checkpoint_problem
-from benchmark.training.config import TrainConfig
-from benchmark.training.train import train_adapter
+from ptc_bench.benchmark.training.checkpoints import checkpoint_problem
+from ptc_bench.benchmark.training.config import TrainConfig
+from ptc_bench.benchmark.training.train import train_adapter
 from tests.benchmark.tiny_helpers import tiny_model_path
 from tests.benchmark.training.test_checkpoints import CONFIG, EXAMPLES
 
@@ -20,8 +20,8 @@ REPO = Path(__file__).resolve().parents[2]
 TRAIN_SCRIPT = """
 import sys
 from pathlib import Path
-from benchmark.training.train import train_adapter
-from benchmark.training.config import TrainConfig
+from ptc_bench.benchmark.training.train import train_adapter
+from ptc_bench.benchmark.training.config import TrainConfig
 from tests.benchmark.training.test_checkpoints import CONFIG, EXAMPLES
 config = TrainConfig(**{**CONFIG.to_dict(), "epochs": 4.0})
 train_adapter(EXAMPLES, [], model_id=sys.argv[1], config=config, output_dir=Path(sys.argv[2]), progress=False)

@@ -29,7 +29,11 @@ def test_no_gold_and_no_predictions_is_undefined_and_not_ranked(
     argv += ["--runs-dir", str(runs), "--max-new-tokens", "4", "--iterations", "20"]
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     result = subprocess.run(
-        [sys.executable, "-m", "benchmark.cli", *argv], capture_output=True, text=True, env=env, check=False
+        [sys.executable, "-m", "ptc_bench.benchmark.cli", *argv],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
     (run_dir,) = [p for p in runs.iterdir() if p.name.startswith("name-calling__")]
@@ -39,7 +43,7 @@ def test_no_gold_and_no_predictions_is_undefined_and_not_ranked(
     assert "1.000 (1.00–1.00)" not in result.stdout
     assert "SI F1 is undefined" in result.stdout
     board = subprocess.run(
-        [sys.executable, "-m", "benchmark.cli", "leaderboard", str(runs), "--metric", "si_f1"],
+        [sys.executable, "-m", "ptc_bench.benchmark.cli", "leaderboard", str(runs), "--metric", "si_f1"],
         capture_output=True,
         text=True,
         env=env,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from core.techniques import LABELS, TECHNIQUES, Technique
-from metrics.aliases import ALIAS_INDEX, normalize_technique, technique_key
+from ptc_bench.core.techniques import LABELS, TECHNIQUES, Technique
+from ptc_bench.metrics.aliases import ALIAS_INDEX, normalize_technique, technique_key
 
 
 @pytest.mark.parametrize("technique", TECHNIQUES, ids=lambda t: t.slug)

@@ -9,11 +9,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core.techniques import LABELS
-from core.types import Span
-from metrics.align import align_phrases
-from metrics.parse import ParsedPair, parse_generation
-from metrics.text_normalize import normalize_phrase, normalize_with_map
+from ptc_bench.core.techniques import LABELS
+from ptc_bench.core.types import Span
+from ptc_bench.metrics.align import align_phrases
+from ptc_bench.metrics.parse import ParsedPair, parse_generation
+from ptc_bench.metrics.text_normalize import normalize_phrase, normalize_with_map
 
 LL = "Loaded_Language"
 TEXT = "The mob came. Then the mob left.\nThe MOB?"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from core.types import Span
-from metrics.exact import score_exact
+from ptc_bench.core.types import Span
+from ptc_bench.metrics.exact import score_exact
 
 LOADED = "Loaded_Language"
 NAME = "Name_Calling,Labeling"

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core.techniques import LABELS
-from metrics.parse import (
+from ptc_bench.core.techniques import LABELS
+from ptc_bench.metrics.parse import (
     ERROR_CODES,
     ParsedPair,
     ParseResult,

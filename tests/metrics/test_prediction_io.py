@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from core.errors import DataError
-from core.types import Span
-from metrics.prediction_io import (
+from ptc_bench.core.errors import DataError
+from ptc_bench.core.types import Span
+from ptc_bench.metrics.prediction_io import (
     check_predictions,
     check_tc_predictions,
     default_articles_dir,

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from core.records import SampleParse, SampleRecord, TechniqueScore
-from core.types import Span
-from metrics.registry import (
+from ptc_bench.core.records import SampleParse, SampleRecord, TechniqueScore
+from ptc_bench.core.types import Span
+from ptc_bench.metrics.registry import (
     METRIC_NAMES,
     RECORD_METRICS,
     REGISTRY,

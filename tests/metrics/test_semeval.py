@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from core.techniques import LABELS
-from core.types import Span
-from metrics.naive import reference_flc, reference_si, reference_tc
-from metrics.prediction_io import load_gold
-from metrics.semeval import score_flc, score_si, score_tc
-from metrics.spans import merge_intervals, overlap_sums
+from ptc_bench.core.techniques import LABELS
+from ptc_bench.core.types import Span
+from ptc_bench.metrics.naive import reference_flc, reference_si, reference_tc
+from ptc_bench.metrics.prediction_io import load_gold
+from ptc_bench.metrics.semeval import score_flc, score_si, score_tc
+from ptc_bench.metrics.spans import merge_intervals, overlap_sums
 
 LOADED = "Loaded_Language"
 NAME = "Name_Calling,Labeling"

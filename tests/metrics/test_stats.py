@@ -8,8 +8,8 @@ import random
 import numpy as np
 import pytest
 
-from metrics.counts import ArticleCounts, prf
-from metrics.stats import (
+from ptc_bench.metrics.counts import ArticleCounts, prf
+from ptc_bench.metrics.stats import (
     COMPONENTS,
     CounterTable,
     bootstrap_ci,

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from core.techniques import LABELS
-from core.types import Span
-from metrics.summary import METRIC_NAMES, MetricValue, compare_systems, summarize_system
+from ptc_bench.core.techniques import LABELS
+from ptc_bench.core.types import Span
+from ptc_bench.metrics.summary import METRIC_NAMES, MetricValue, compare_systems, summarize_system
 
 LOADED = "Loaded_Language"
 NAME = "Name_Calling,Labeling"

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from core.techniques import LABELS
-from core.types import Span
-from metrics.prediction_io import load_gold
-from metrics.tokens import bio_tags, score_tokens, whitespace_tokens
+from ptc_bench.core.techniques import LABELS
+from ptc_bench.core.types import Span
+from ptc_bench.metrics.prediction_io import load_gold
+from ptc_bench.metrics.tokens import bio_tags, score_tokens, whitespace_tokens
 
 LOADED = "Loaded_Language"
 NAME = "Name_Calling,Labeling"

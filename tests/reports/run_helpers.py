@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from core.records import RunResults
-from reports.results import find_runs, load_results
+from ptc_bench.core.records import RunResults
+from ptc_bench.reports.results import find_runs, load_results
 
 
 def load_runs(runs_dir: Path) -> list[RunResults]:

@@ -7,10 +7,10 @@ from types import ModuleType
 
 import pytest
 
-from benchmark.run.cross_eval import CrossEvalJob, plan_cross_evaluations
-from core.records import RunResults
-from reports.comparison import comparison_matrix, diagonal_gains
-from reports.selection import select_comparable
+from ptc_bench.benchmark.run.cross_eval import CrossEvalJob, plan_cross_evaluations
+from ptc_bench.core.records import RunResults
+from ptc_bench.reports.comparison import comparison_matrix, diagonal_gains
+from ptc_bench.reports.selection import select_comparable
 from tests.reports.run_helpers import load_runs
 
 

@@ -7,16 +7,16 @@ from pathlib import Path
 
 import pytest
 
-from benchmark.run.cross_eval import plan_cross_evaluations
-from reports.board_report import (
+from ptc_bench.benchmark.run.cross_eval import plan_cross_evaluations
+from ptc_bench.reports.board_report import (
     build_comparison,
     build_leaderboard,
     comparison_markdown,
     leaderboard_markdown,
 )
-from reports.results import load_results
-from reports.run_report import render_markdown
-from reports.selection import select_comparable
+from ptc_bench.reports.results import load_results
+from ptc_bench.reports.run_report import render_markdown
+from ptc_bench.reports.selection import select_comparable
 from tests.reports.run_helpers import load_runs
 
 GOLDEN = Path(__file__).with_name("golden")

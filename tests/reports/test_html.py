@@ -6,10 +6,10 @@ from html.parser import HTMLParser
 from pathlib import Path
 from types import ModuleType
 
-from core.types import Span
-from reports.results import load_results, load_samples
-from reports.run_report import render_html
-from reports.sample_browser import highlight
+from ptc_bench.core.types import Span
+from ptc_bench.reports.results import load_results, load_samples
+from ptc_bench.reports.run_report import render_html
+from ptc_bench.reports.sample_browser import highlight
 
 
 class _Page(HTMLParser):
@@ -94,7 +94,7 @@ def test_highlight_escapes_and_titles() -> None:
 def test_huge_completion_is_folded_behind_details(run_dir: Path) -> None:
     from dataclasses import replace
 
-    from reports.sample_browser import COMPLETION_PREVIEW_CHARS, completion_html
+    from ptc_bench.reports.sample_browser import COMPLETION_PREVIEW_CHARS, completion_html
 
     huge = "{" + "x" * 300_000 + "<b>"
     folded = completion_html(huge)
@@ -108,13 +108,13 @@ def test_huge_completion_is_folded_behind_details(run_dir: Path) -> None:
 
 
 def test_plot_never_overflows_its_column() -> None:
-    from reports.html_page import STYLE
+    from ptc_bench.reports.html_page import STYLE
 
     assert "img { max-width: 100%; height: auto; }" in STYLE
 
 
 def test_unreadable_article_text_is_said_not_a_traceback(run_dir: Path, fake: ModuleType) -> None:
-    from reports.sample_browser import article_text_lookup
+    from ptc_bench.reports.sample_browser import article_text_lookup
 
     data_dir = Path(load_results(run_dir).data.dir)
     (data_dir / "dev-articles" / f"article{fake.ARTICLE_ID}.txt").write_bytes(b"caf\xe9 au lait\n")

@@ -7,9 +7,9 @@ from types import ModuleType
 
 import pytest
 
-from core.errors import UserError
-from core.records import RunResults
-from reports.leaderboard import leaderboard_pivot, leaderboard_table
+from ptc_bench.core.errors import UserError
+from ptc_bench.core.records import RunResults
+from ptc_bench.reports.leaderboard import leaderboard_pivot, leaderboard_table
 from tests.reports.run_helpers import load_runs
 
 
@@ -97,7 +97,7 @@ def test_no_pivot_for_a_single_task(run_dir: Path) -> None:
 
 
 def test_ranking_by_json_validity_has_one_validity_column_and_renders(runs_dir: Path) -> None:
-    from reports.render import to_markdown
+    from ptc_bench.reports.render import to_markdown
 
     ranked, _ = leaderboard_table(load_runs(runs_dir), "json_validity")
     assert list(ranked.columns).count("json_validity") == 1

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from core.errors import UserError
-from metrics.registry import REGISTRY, higher_is_better, metric_order
-from reports.metric_names import resolve_metric
+from ptc_bench.core.errors import UserError
+from ptc_bench.metrics.registry import REGISTRY, higher_is_better, metric_order
+from ptc_bench.reports.metric_names import resolve_metric
 
 
 @pytest.mark.parametrize("typed", ["flc-f1", "flc_f1", "FLC-F1", " flc_F1 "])

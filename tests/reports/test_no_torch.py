@@ -6,15 +6,15 @@ import subprocess
 import sys
 
 MODULES = [
-    "reports.results",
-    "reports.tables",
-    "reports.run_report",
-    "reports.board_report",
-    "reports.plots",
-    "reports.sample_browser",
-    "benchmark.commands.report",
-    "benchmark.commands.leaderboard",
-    "benchmark.commands.compare",
+    "ptc_bench.reports.results",
+    "ptc_bench.reports.tables",
+    "ptc_bench.reports.run_report",
+    "ptc_bench.reports.board_report",
+    "ptc_bench.reports.plots",
+    "ptc_bench.reports.sample_browser",
+    "ptc_bench.benchmark.commands.report",
+    "ptc_bench.benchmark.commands.leaderboard",
+    "ptc_bench.benchmark.commands.compare",
 ]
 
 

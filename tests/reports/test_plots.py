@@ -6,9 +6,9 @@ from pathlib import Path
 
 import matplotlib.image
 
-from reports.board_report import build_comparison
-from reports.plots import DPI, heatmap, heatmap_size, metric_bars, metric_bars_size
-from reports.results import load_results
+from ptc_bench.reports.board_report import build_comparison
+from ptc_bench.reports.plots import DPI, heatmap, heatmap_size, metric_bars, metric_bars_size
+from ptc_bench.reports.results import load_results
 from tests.reports.run_helpers import load_runs
 
 

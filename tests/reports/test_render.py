@@ -10,9 +10,9 @@ from types import ModuleType
 import pandas as pd
 from rich.console import Console
 
-from reports.render import csv_frame, to_console_table, to_html_table, to_markdown, write_csv
-from reports.results import load_results
-from reports.tables import run_table
+from ptc_bench.reports.render import csv_frame, to_console_table, to_html_table, to_markdown, write_csv
+from ptc_bench.reports.results import load_results
+from ptc_bench.reports.tables import run_table
 
 
 def test_csv_equals_the_dataframe(run_dir: Path, tmp_path: Path) -> None:
@@ -47,7 +47,7 @@ def test_console_table_shows_the_same_cells(run_dir: Path) -> None:
 
 
 def test_markdown_text_makes_model_and_run_ids_inert() -> None:
-    from reports.render import markdown_text
+    from ptc_bench.reports.render import markdown_text
 
     hostile = "<img src=x onerror=alert(1)> [click](javascript:alert(1)) ![t](http://t.example/p.png)"
     inert = markdown_text(hostile + " **b** `c` a|b\nx")
@@ -57,8 +57,8 @@ def test_markdown_text_makes_model_and_run_ids_inert() -> None:
 
 
 def test_report_markdown_escapes_hostile_ids(fake: ModuleType, tmp_path: Path) -> None:
-    from core.records import RunResults
-    from reports.run_report import render_markdown
+    from ptc_bench.core.records import RunResults
+    from ptc_bench.reports.run_report import render_markdown
 
     document = fake.results_dict("[x](javascript:alert(1))", model="<script>alert(1)</script>")
     report = render_markdown(RunResults.from_json(document))
@@ -71,7 +71,7 @@ def test_csv_cells_that_a_spreadsheet_would_run_are_neutralised(tmp_path: Path) 
     """Issue 22, case 11: text starting with = + - @ gets a leading quote; numbers stay numbers."""
     import pandas as pd
 
-    from reports.render import write_csv
+    from ptc_bench.reports.render import write_csv
 
     frame = pd.DataFrame(
         {"run": ["=HYPERLINK(1)", "+1+2", "@SUM(A1)", "-cmd", "plain"], "gain": [-0.05, 0.1, 0.2, 0.3, 0.4]},

@@ -8,8 +8,8 @@ from types import ModuleType
 
 import pytest
 
-from core.errors import DataError
-from reports.results import find_runs, load_results, load_samples, results_schema
+from ptc_bench.core.errors import DataError
+from ptc_bench.reports.results import find_runs, load_results, load_samples, results_schema
 from tests.reports.run_helpers import load_runs
 
 

@@ -7,9 +7,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from reports.formatting import best_cells, display_frame, format_cell
-from reports.results import load_results
-from reports.tables import counts_table, errors_table, per_technique_table, run_table
+from ptc_bench.reports.formatting import best_cells, display_frame, format_cell
+from ptc_bench.reports.results import load_results
+from ptc_bench.reports.tables import counts_table, errors_table, per_technique_table, run_table
 
 
 def test_run_table_rows_metrics_columns_systems_difference(run_dir: Path) -> None:

@@ -7,8 +7,8 @@ import json
 import jsonschema
 import pytest
 
-from core.types import Span, Window
-from tasks import format_answer, get_task
+from ptc_bench.core.types import Span, Window
+from ptc_bench.tasks import format_answer, get_task
 
 NC = "Name_Calling,Labeling"
 LL = "Loaded_Language"

@@ -7,9 +7,9 @@ import json
 import jsonschema
 import pytest
 
-from core.types import Span, Window
-from tasks import get_task, render_classification
-from tasks.classification import choose_markers
+from ptc_bench.core.types import Span, Window
+from ptc_bench.tasks import get_task, render_classification
+from ptc_bench.tasks.classification import choose_markers
 
 WINDOW = Window("5", 0, "They are traitors, all of them.\n")
 

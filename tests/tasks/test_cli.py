@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from benchmark.cli import main
+from ptc_bench.benchmark.cli import main
 
 NC = "Name_Calling,Labeling"
 LL = "Loaded_Language"

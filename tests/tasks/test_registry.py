@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from core.errors import UserError
-from core.techniques import LABELS, SLUGS, technique_by_slug
-from tasks import Task, get_task, list_tasks, register_task
-from tasks.definitions import TECHNIQUE_TEXTS
-from tasks.registry import _REGISTRY
+from ptc_bench.core.errors import UserError
+from ptc_bench.core.techniques import LABELS, SLUGS, technique_by_slug
+from ptc_bench.tasks import Task, get_task, list_tasks, register_task
+from ptc_bench.tasks.definitions import TECHNIQUE_TEXTS
+from ptc_bench.tasks.registry import _REGISTRY
 
 
 def test_seventeen_tasks_with_unique_names() -> None:

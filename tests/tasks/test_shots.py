@@ -6,9 +6,9 @@ import random
 
 import pytest
 
-from core.types import Span, Window
-from tasks import get_task, select_shots
-from tasks.task import Shot
+from ptc_bench.core.types import Span, Window
+from ptc_bench.tasks import get_task, select_shots
+from ptc_bench.tasks.task import Shot
 
 NC = "Name_Calling,Labeling"
 LL = "Loaded_Language"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from core.errors import UserError
-from core.types import Span, Window
-from tasks import Prompt, get_task
+from ptc_bench.core.errors import UserError
+from ptc_bench.core.types import Span, Window
+from ptc_bench.tasks import Prompt, get_task
 
 NC = "Name_Calling,Labeling"
 WINDOW = Window("42", 100, "Senator Smith called them thugs.\nNothing else happened.\n", 1)

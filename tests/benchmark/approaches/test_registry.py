@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from benchmark.approaches import APPROACH_NAMES, APPROACHES, get_approach
-from benchmark.models.precision import native_bf16
-from benchmark.training.config import TAGGER_DEFAULTS, TRAIN_PRESETS
-from core.errors import UserError
-from core.records import DEFAULT_APPROACH, ModelInfo
-from tasks import get_task
+from ptc_bench.benchmark.approaches import APPROACH_NAMES, APPROACHES, get_approach
+from ptc_bench.benchmark.models.precision import native_bf16
+from ptc_bench.benchmark.training.config import TAGGER_DEFAULTS, TRAIN_PRESETS
+from ptc_bench.core.errors import UserError
+from ptc_bench.core.records import DEFAULT_APPROACH, ModelInfo
+from ptc_bench.tasks import get_task
 
 
 def test_the_registry_names_each_approach_once_and_knows_the_default() -> None:

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from benchmark.cli import main
-from benchmark.commands._options import non_negative_int, positive_float, positive_int
+from ptc_bench.benchmark.cli import main
+from ptc_bench.benchmark.commands._options import non_negative_int, positive_float, positive_int
 
 REPO = Path(__file__).resolve().parents[3]
 
@@ -133,7 +133,7 @@ def test_bad_flag_is_one_line_exit_2_and_no_run_folder(
     env.update(PYTHONPATH=str(REPO), HF_HUB_OFFLINE="1")
     started = time.perf_counter()
     done = subprocess.run(
-        [sys.executable, "-m", "benchmark.cli", *argv],
+        [sys.executable, "-m", "ptc_bench.benchmark.cli", *argv],
         cwd=tmp_path,
         env=env,
         capture_output=True,
@@ -191,7 +191,11 @@ def test_damaged_adapter_for_eval_is_one_line_exit_2(tmp_path: Path, damage: str
     env.update(PYTHONPATH=str(REPO), HF_HUB_OFFLINE="1")
     argv = ["eval", "--task", "name-calling", "--model", "tiny", "--adapter", str(adapter)]
     done = subprocess.run(
-        [sys.executable, "-m", "benchmark.cli", *argv], cwd=tmp_path, env=env, capture_output=True, text=True
+        [sys.executable, "-m", "ptc_bench.benchmark.cli", *argv],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
     )
     lines = [line for line in done.stderr.splitlines() if not line.startswith("note: ")]
     assert done.returncode == 2, done.stderr

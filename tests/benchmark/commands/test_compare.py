@@ -9,9 +9,9 @@ import matplotlib.image
 import pandas as pd
 import pytest
 
-from benchmark.cli import main
-from benchmark.run import cross_eval
-from benchmark.run.cross_eval import CrossEvalJob
+from ptc_bench.benchmark.cli import main
+from ptc_bench.benchmark.run import cross_eval
+from ptc_bench.benchmark.run.cross_eval import CrossEvalJob
 from tests.reports import fake_runs
 
 
@@ -126,8 +126,8 @@ def test_trust_remote_code_comes_from_the_flag_never_from_a_manifest(
 ) -> None:
     import shutil
 
-    from benchmark.run import cross_eval
-    from benchmark.run.spec import RunSpec
+    from ptc_bench.benchmark.run import cross_eval
+    from ptc_bench.benchmark.run.spec import RunSpec
 
     planted = RunSpec(task="slogans", model=str(tmp_path / "model-with-custom-code")).identity()
     planted["trust_remote_code"] = True  # a run folder that asks for code execution

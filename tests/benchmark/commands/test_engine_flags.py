@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from benchmark.generation.engines import vllm_version
+from ptc_bench.benchmark.generation.engines import vllm_version
 
 REPO = Path(__file__).resolve().parents[3]
 
@@ -31,7 +31,7 @@ def test_engine_vllm_without_vllm_is_one_line_before_any_work(tmp_path: Path, ar
     env = {k: v for k, v in os.environ.items() if k != "PTC_DATA_DIR"}
     env.update(PYTHONPATH=str(REPO), HF_HUB_OFFLINE="1")
     done = subprocess.run(
-        [sys.executable, "-m", "benchmark.cli", *argv],
+        [sys.executable, "-m", "ptc_bench.benchmark.cli", *argv],
         cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     lines = done.stderr.splitlines()

@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from benchmark.cli import main
+from ptc_bench.benchmark.cli import main
 from tests.reports import fake_runs
 
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from benchmark.cli import main
-from reports.results import load_results
+from ptc_bench.benchmark.cli import main
+from ptc_bench.reports.results import load_results
 from tests.reports import fake_runs
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import matplotlib.image
 import pytest
 
-from benchmark.cli import main
+from ptc_bench.benchmark.cli import main
 from tests.reports import fake_runs
 
 

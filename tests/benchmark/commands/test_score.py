@@ -10,13 +10,13 @@ from typing import Any
 
 import pytest
 
-from benchmark.cli import main
-from benchmark.commands.score import parse_techniques
-from core.errors import UserError
-from core.techniques import LABELS
-from core.types import Span
-from metrics.naive import reference_flc, reference_si, reference_tc
-from metrics.prediction_io import load_gold
+from ptc_bench.benchmark.cli import main
+from ptc_bench.benchmark.commands.score import parse_techniques
+from ptc_bench.core.errors import UserError
+from ptc_bench.core.techniques import LABELS
+from ptc_bench.core.types import Span
+from ptc_bench.metrics.naive import reference_flc, reference_si, reference_tc
+from ptc_bench.metrics.prediction_io import load_gold
 
 LOADED = "Loaded_Language"
 NAME = "Name_Calling,Labeling"
@@ -301,7 +301,7 @@ def test_score_ignores_label_files_that_are_not_official_names(corpus: Path) -> 
         [
             sys.executable,
             "-m",
-            "benchmark.cli",
+            "ptc_bench.benchmark.cli",
             "score",
             "--task",
             "flc",

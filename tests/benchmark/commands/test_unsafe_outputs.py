@@ -20,7 +20,10 @@ REPO = Path(__file__).resolve().parents[3]
 def bench(*argv: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     environment = {**os.environ, "PYTHONPATH": str(REPO), **(env or {})}
     return subprocess.run(
-        [sys.executable, "-m", "benchmark.cli", *argv], capture_output=True, text=True, env=environment
+        [sys.executable, "-m", "ptc_bench.benchmark.cli", *argv],
+        capture_output=True,
+        text=True,
+        env=environment,
     )
 
 

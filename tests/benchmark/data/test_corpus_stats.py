@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from benchmark.data.stats import check_corpus, count_overlapping_pairs, gold_stats
-from core.labels import LabelRow
-from core.types import Span
+from ptc_bench.benchmark.data.stats import check_corpus, count_overlapping_pairs, gold_stats
+from ptc_bench.core.labels import LabelRow
+from ptc_bench.core.types import Span
 
 
 def test_overlapping_pairs_by_hand() -> None:
@@ -62,7 +62,7 @@ def test_a_corrupted_concatenated_file_beside_the_folders_fails_the_check(
     tmp_path: Path, write_release: Callable[..., Path]
 ) -> None:
     """Issue 22, case 11: `data check` checks both layouts when both exist."""
-    from core.errors import DataError
+    from ptc_bench.core.errors import DataError
 
     texts = {"1": "They are thugs and crooks.\n", "2": "Calm.\n"}
     rows = [("1", "Name_Calling,Labeling", 9, 14)]

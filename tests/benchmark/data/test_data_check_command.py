@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from benchmark.cli import main
-from benchmark.data.sample import sample_markup_files
+from ptc_bench.benchmark.cli import main
+from ptc_bench.benchmark.data.sample import sample_markup_files
 
 
 def test_json_numbers_on_the_real_release(ptc_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from benchmark.data import resolve_data_dir
-from benchmark.data.sample import sample_markup_files
-from core.errors import UserError
+from ptc_bench.benchmark.data import resolve_data_dir
+from ptc_bench.benchmark.data.sample import sample_markup_files
+from ptc_bench.core.errors import UserError
 
 
 def _release(root: Path) -> Path:

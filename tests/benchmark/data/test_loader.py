@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from benchmark.data import load_split
-from benchmark.data.loader import read_gold_rows
-from core.errors import DataError
-from core.types import Span
+from ptc_bench.benchmark.data import load_split
+from ptc_bench.benchmark.data.loader import read_gold_rows
+from ptc_bench.core.errors import DataError
+from ptc_bench.core.types import Span
 
 TEXTS = {"11": "\ufeffTitle here\n\nThey are thugs.\r\nGo!\n", "12": "Calm text.\n", "13": "Nothing.\n"}
 ROWS = [

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from benchmark.data.markup import parse_markup
-from core.errors import DataError
-from core.types import Span
+from ptc_bench.benchmark.data.markup import parse_markup
+from ptc_bench.core.errors import DataError
+from ptc_bench.core.types import Span
 
 PATH = Path("train.ptcmd")
 

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from benchmark.data import load_split
-from core.errors import DataError
-from core.techniques import LABELS
-from core.types import SplitData
+from ptc_bench.benchmark.data import load_split
+from ptc_bench.core.errors import DataError
+from ptc_bench.core.techniques import LABELS
+from ptc_bench.core.types import SplitData
 
 
 @pytest.fixture(scope="module")

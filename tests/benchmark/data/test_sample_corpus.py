@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from benchmark.data import load_split
-from benchmark.data.loader import read_gold_rows
-from benchmark.data.sample import materialise_sample, sample_markup_files
-from core.errors import DataError
-from core.techniques import LABELS
-from core.types import Span
+from ptc_bench.benchmark.data import load_split
+from ptc_bench.benchmark.data.loader import read_gold_rows
+from ptc_bench.benchmark.data.sample import materialise_sample, sample_markup_files
+from ptc_bench.core.errors import DataError
+from ptc_bench.core.techniques import LABELS
+from ptc_bench.core.types import Span
 
 TRAIN = (
     "# tiny fixture\n"

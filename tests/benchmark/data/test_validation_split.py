@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from benchmark.data import load_split, load_train_and_validation, validation_split
-from benchmark.data.sample import materialise_sample
-from benchmark.data.splits import article_hash
-from core.types import Article, Span, SplitData
+from ptc_bench.benchmark.data import load_split, load_train_and_validation, validation_split
+from ptc_bench.benchmark.data.sample import materialise_sample
+from ptc_bench.benchmark.data.splits import article_hash
+from ptc_bench.core.types import Article, Span, SplitData
 
 REPO = Path(__file__).resolve().parents[3]
 
@@ -47,7 +47,7 @@ def test_hash_is_stable_across_processes() -> None:
     # salt must give the same article hashes, and the same validation split
     ids = ["111111111", "999001", "728"]
     code = (
-        "import json, sys; from benchmark.data.splits import article_hash; "
+        "import json, sys; from ptc_bench.benchmark.data.splits import article_hash; "
         "print(json.dumps([article_hash(i) for i in sys.argv[1:]]))"
     )
     env = {**os.environ, "PYTHONHASHSEED": "12345", "PYTHONPATH": str(REPO)}
@@ -83,9 +83,9 @@ def test_load_train_and_validation_is_the_split_of_the_loaded_train() -> None:
 
 def test_validation_split_is_called_by_the_one_loader_only() -> None:
     callers = [
-        f"{path.relative_to(REPO).as_posix()}:{node.lineno}"
+        f"{path.relative_to(REPO / 'ptc_bench').as_posix()}:{node.lineno}"
         for package in ("core", "metrics", "tasks", "reports", "benchmark")
-        for path in sorted((REPO / package).rglob("*.py"))
+        for path in sorted((REPO / "ptc_bench" / package).rglob("*.py"))
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
         if isinstance(node, ast.Call)
         and getattr(node.func, "id", getattr(node.func, "attr", None)) == "validation_split"

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from benchmark.data.windows import make_windows, spans_in_window, window_spans_to_article
-from core.types import Article, Span, Window
+from ptc_bench.benchmark.data.windows import make_windows, spans_in_window, window_spans_to_article
+from ptc_bench.core.types import Article, Span, Window
 
 _TEXT = st.text(alphabet=st.sampled_from(list("ab c\n\n\t\ufeffé")), max_size=300)
 

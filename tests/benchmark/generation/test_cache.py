@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from benchmark.generation.cache import (
+from ptc_bench.benchmark.generation.cache import (
     CacheEntry,
     CompletionCache,
     cache_key,
@@ -58,7 +58,7 @@ def test_torn_last_line_is_skipped_with_a_warning(tmp_path: Path, caplog: pytest
     CompletionCache(path).append([_entry("a"), _entry("b")])
     with path.open("a", encoding="utf-8") as handle:
         handle.write('{"key": "c", "prompt_hash": "x", "te')  # killed mid-write
-    with caplog.at_level(logging.WARNING, logger="benchmark.generation.cache"):
+    with caplog.at_level(logging.WARNING, logger="ptc_bench.benchmark.generation.cache"):
         cache = CompletionCache(path)
     assert len(cache) == 2 and "c" not in cache
     assert "torn last line" in caplog.text
@@ -72,7 +72,7 @@ def test_malformed_lines_are_skipped(tmp_path: Path, caplog: pytest.LogCaptureFi
     good = json.dumps({**_entry("a").__dict__})
     bad_reason = json.dumps({**_entry("b").__dict__, "stopped": "bored"})
     path.write_text(f"{good}\n[1, 2]\n{bad_reason}\n\n", encoding="utf-8")
-    with caplog.at_level(logging.WARNING, logger="benchmark.generation.cache"):
+    with caplog.at_level(logging.WARNING, logger="ptc_bench.benchmark.generation.cache"):
         cache = CompletionCache(path)
     assert len(cache) == 1 and "a" in cache
     assert caplog.text.count("malformed line") == 2
@@ -107,7 +107,7 @@ def test_rank_shards_are_read_and_merged(tmp_path: Path) -> None:
 APPEND_SCRIPT = """
 import sys, time
 from pathlib import Path
-from benchmark.generation.cache import CompletionCache, new_entry, prompt_hash
+from ptc_bench.benchmark.generation.cache import CompletionCache, new_entry, prompt_hash
 path, worker, start = Path(sys.argv[1]), sys.argv[2], Path(sys.argv[3])
 while not start.exists():
     time.sleep(0.001)
@@ -148,9 +148,9 @@ def test_a_full_disk_during_an_append_is_one_error_and_no_torn_line(
     import errno
     import os
 
-    from benchmark.generation import cache as gen_cache
-    from benchmark.generation.cache import CompletionCache, new_entry
-    from core.safe_write import WriteError
+    from ptc_bench.benchmark.generation import cache as gen_cache
+    from ptc_bench.benchmark.generation.cache import CompletionCache, new_entry
+    from ptc_bench.core.safe_write import WriteError
 
     path = tmp_path / "completions.jsonl"
     cache = CompletionCache(path)
@@ -174,7 +174,7 @@ def test_an_entry_whose_text_is_not_a_string_is_a_corrupt_line(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     """Issue 22, case 11: a number as text is skipped with a warning, never coerced with str()."""
-    from benchmark.generation.cache import CompletionCache
+    from ptc_bench.benchmark.generation.cache import CompletionCache
 
     path = tmp_path / "completions.jsonl"
     entry = {"key": "k", "prompt_hash": "p", "text": 12, "stopped": "eos", "n_prompt_tokens": 1,

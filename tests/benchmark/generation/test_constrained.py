@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from benchmark.generation.generate import GenSettings, generate_completions
-from core.errors import UserError
+from ptc_bench.benchmark.generation.generate import GenSettings, generate_completions
+from ptc_bench.core.errors import UserError
 from tests.benchmark.generation_helpers import (
     build_model,
     build_tokenizer,
@@ -42,7 +42,7 @@ ARRAY_SCHEMA = {
 
 
 def test_missing_xgrammar_is_a_one_line_user_error(monkeypatch: pytest.MonkeyPatch) -> None:
-    from benchmark.generation.constrained import compile_json_schema
+    from ptc_bench.benchmark.generation.constrained import compile_json_schema
 
     monkeypatch.setitem(sys.modules, "xgrammar", None)  # makes `import xgrammar` fail
     with pytest.raises(
@@ -64,7 +64,7 @@ def model(tokenizer: Any) -> Iterator[Any]:
 
 
 def test_control_byte_tokens_are_banned(tokenizer: Any) -> None:
-    from benchmark.generation.constrained import compile_json_schema
+    from ptc_bench.benchmark.generation.constrained import compile_json_schema
 
     compiled = compile_json_schema(tokenizer, OBJECT_SCHEMA, vocab_size=len(tokenizer))
     newline = tokenizer.convert_tokens_to_ids("Ċ")  # byte-level spelling of "\n"
@@ -111,7 +111,7 @@ def test_a_finished_row_is_not_fed_to_its_matcher_again(
     on stderr once per padded step, past run.log)."""
     import torch
 
-    from benchmark.generation.constrained import JsonSchemaLogitsProcessor, compile_json_schema
+    from ptc_bench.benchmark.generation.constrained import JsonSchemaLogitsProcessor, compile_json_schema
 
     compiled = compile_json_schema(tokenizer, OBJECT_SCHEMA, vocab_size=len(tokenizer))
     processor = JsonSchemaLogitsProcessor(compiled, prompt_length=1)

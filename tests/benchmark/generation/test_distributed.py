@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from benchmark.generation.cache import CompletionCache
-from benchmark.generation.distributed import shard_indices
-from benchmark.generation.generate import GenSettings, generate_completions
+from ptc_bench.benchmark.generation.cache import CompletionCache
+from ptc_bench.benchmark.generation.distributed import shard_indices
+from ptc_bench.benchmark.generation.generate import GenSettings, generate_completions
 from tests.benchmark.generation_helpers import (
     build_model,
     build_tokenizer,
@@ -29,11 +29,11 @@ SETTINGS = {"max_new_tokens": 8, "batch_size": 3}
 SCRIPT = """
 import json, sys
 sys.path.insert(0, {repo!r})
-from benchmark.generation.distributed import generate_completions_distributed
-from benchmark.generation.cache import CompletionCache
-from benchmark.generation.generate import GenSettings
+from ptc_bench.benchmark.generation.distributed import generate_completions_distributed
+from ptc_bench.benchmark.generation.cache import CompletionCache
+from ptc_bench.benchmark.generation.generate import GenSettings
 from tests.benchmark.generation_helpers import build_model, build_tokenizer, make_prompts
-from benchmark.generation.distributed import process_state
+from ptc_bench.benchmark.generation.distributed import process_state
 
 state = process_state()
 tokenizer = build_tokenizer()

@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from benchmark.generation.cache import CompletionCache, prompt_hash
-from benchmark.generation.generate import GenSettings, generate_completions
-from core.errors import UserError
+from ptc_bench.benchmark.generation.cache import CompletionCache, prompt_hash
+from ptc_bench.benchmark.generation.generate import GenSettings, generate_completions
+from ptc_bench.core.errors import UserError
 from tests.benchmark.generation_helpers import (
     build_model,
     build_tokenizer,

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from benchmark.generation.generate import GenSettings, generate_completions
-from benchmark.generation.stopping import JsonCloseTracker, JsonStopCriteria, cut_at_json_close
+from ptc_bench.benchmark.generation.generate import GenSettings, generate_completions
+from ptc_bench.benchmark.generation.stopping import JsonCloseTracker, JsonStopCriteria, cut_at_json_close
 from tests.benchmark.generation_helpers import (
     build_model,
     build_tokenizer,

@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 from safetensors.numpy import save_file
 
-from benchmark.models.adapter_check import AdapterError, verify_adapter
-from benchmark.models.quant import adapter_description
+from ptc_bench.benchmark.models.adapter_check import AdapterError, verify_adapter
+from ptc_bench.benchmark.models.quant import adapter_description
 
 
 def _adapter(folder: Path) -> Path:

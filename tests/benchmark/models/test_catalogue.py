@@ -19,12 +19,12 @@ import numpy as np
 import pytest
 import torch
 
-from benchmark.data import load_split
-from benchmark.data.loader import articles_dir
-from benchmark.data.sample import materialise_sample
-from benchmark.data.source import resolve_data_dir
-from benchmark.models import catalogue, tiny
-from benchmark.models.catalogue import (
+from ptc_bench.benchmark.data import load_split
+from ptc_bench.benchmark.data.loader import articles_dir
+from ptc_bench.benchmark.data.sample import materialise_sample
+from ptc_bench.benchmark.data.source import resolve_data_dir
+from ptc_bench.benchmark.models import catalogue, tiny
+from ptc_bench.benchmark.models.catalogue import (
     CATALOGUE,
     MARKER,
     PackagedModel,
@@ -39,8 +39,8 @@ from benchmark.models.catalogue import (
     packaged_file,
     resolve_model,
 )
-from core.errors import UserError
-from core.hashing import file_sha256
+from ptc_bench.core.errors import UserError
+from ptc_bench.core.hashing import file_sha256
 from tests.benchmark.gguf_helpers import llama_cpp_permute, write_llama_gguf
 from tests.benchmark.tiny_helpers import quick_recipe, tiny_model_path
 
@@ -398,8 +398,8 @@ def test_a_packaged_folder_with_other_weights_is_refused(
 
 @pytest.mark.parametrize(("approach", "refused"), [("generate", True), ("tagger", False)])
 def test_an_encoder_cannot_generate(approach: str, refused: bool) -> None:
-    from benchmark.approaches import get_approach
-    from tasks import get_task
+    from ptc_bench.benchmark.approaches import get_approach
+    from ptc_bench.tasks import get_task
 
     check = get_approach(approach).check
     if refused:

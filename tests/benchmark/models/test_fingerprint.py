@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from benchmark.models import fingerprint as model_fingerprint
-from benchmark.models.fingerprint import folder_fingerprint, local_model_fingerprint
+from ptc_bench.benchmark.models import fingerprint as model_fingerprint
+from ptc_bench.benchmark.models.fingerprint import folder_fingerprint, local_model_fingerprint
 
 
 def _model(folder: Path) -> Path:

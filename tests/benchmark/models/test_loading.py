@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from benchmark.models.loading import adapter_hash, load_model, use_left_padding
-from core.errors import UserError
+from ptc_bench.benchmark.models.loading import adapter_hash, load_model, use_left_padding
+from ptc_bench.core.errors import UserError
 from tests.benchmark.tiny_helpers import tiny_model_path
 
 
@@ -120,7 +120,7 @@ def test_adapter_hash_covers_weights_and_config(tmp_path: Path) -> None:
 
 
 def test_a_tokenizer_that_cannot_be_found_is_one_user_error(tmp_path: Path) -> None:
-    from benchmark.models.loading import load_tokenizer
+    from ptc_bench.benchmark.models.loading import load_tokenizer
 
     (tmp_path / "empty-folder").mkdir()
     with pytest.raises(UserError, match=r"^cannot load a tokenizer from .*empty-folder: "):

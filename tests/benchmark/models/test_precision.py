@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from benchmark.generation.generate import GenSettings
-from benchmark.models.precision import cpu_flags, native_bf16, resolve_precision
-from benchmark.run.spec import RunSpec
-from core.errors import UserError
-from core.hashing import stable_hash
-from core.manifests import RunManifest
+from ptc_bench.benchmark.generation.generate import GenSettings
+from ptc_bench.benchmark.models.precision import cpu_flags, native_bf16, resolve_precision
+from ptc_bench.benchmark.run.spec import RunSpec
+from ptc_bench.core.errors import UserError
+from ptc_bench.core.hashing import stable_hash
+from ptc_bench.core.manifests import RunManifest
 
 AVX512_BF16_CPU = {"fpu", "avx2", "avx512f", "avx512_bf16"}
 AMX_CPU = {"fpu", "avx2", "amx_tile", "amx_bf16"}

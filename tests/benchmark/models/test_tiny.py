@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from benchmark.models.tiny import ensure_tiny_model
+from ptc_bench.benchmark.models.tiny import ensure_tiny_model
 from tests.benchmark.tiny_helpers import CORPUS, FAST_RECIPE, quick_recipe, tiny_model_info
 
 
@@ -69,7 +69,7 @@ def test_the_tiny_model_loads_with_transformers_and_has_the_promised_tokens() ->
 
 
 def test_default_recipe_is_llama_shaped_and_small() -> None:
-    from benchmark.models.tiny import DEFAULT_RECIPE
+    from ptc_bench.benchmark.models.tiny import DEFAULT_RECIPE
 
     recipe = DEFAULT_RECIPE
     embeddings = 2 * recipe.vocab_size * recipe.hidden_size

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from benchmark.perf.generation_speed import run_eos_only, run_naive, run_ours, run_prefix_cached
-from benchmark.perf.token_counts import common_prefix_length
+from ptc_bench.benchmark.perf.generation_speed import run_eos_only, run_naive, run_ours, run_prefix_cached
+from ptc_bench.benchmark.perf.token_counts import common_prefix_length
 from tests.benchmark.generation_helpers import build_model, build_tokenizer, single_threaded_torch
 
 INSTRUCTION = "Critics called him a traitor and a coward. The minister said "
@@ -56,7 +56,7 @@ def test_eos_only_runs_count_every_window_and_stop_at_the_limit(model: Any, toke
 
 def test_adapted_rows_are_named_apart_and_their_ratios_are_the_runs_speeds() -> None:
     """4 windows: naive in 8 s (0.5 windows/s), our hf path in 2 s (2), vLLM in 1 s (4)."""
-    from benchmark.perf.generation_speed import GenerationRun, generation_rows, vllm_rows
+    from ptc_bench.benchmark.perf.generation_speed import GenerationRun, generation_rows, vllm_rows
 
     naive = GenerationRun(8.0, 4, 40, {"eos": 4})
     ours = GenerationRun(2.0, 4, 40, {"json_closed": 4}, ("a", "b", "c", "d"))
@@ -81,8 +81,8 @@ def test_adapted_rows_are_named_apart_and_their_ratios_are_the_runs_speeds() -> 
 
 
 def test_an_adapter_needs_the_generation_section() -> None:
-    from benchmark.perf.settings import PerfSettings
-    from core.errors import UserError
+    from ptc_bench.benchmark.perf.settings import PerfSettings
+    from ptc_bench.core.errors import UserError
 
     assert PerfSettings(adapter="a", sections=("generation",)).adapter == "a"
     with pytest.raises(UserError, match="--adapter adds generation rows"):

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from benchmark.perf.levers import parse_variant, short_instruction, shorten, training_windows
-from benchmark.training.examples import TrainExample
-from core.types import Window
-from tasks import get_task
+from ptc_bench.benchmark.perf.levers import parse_variant, short_instruction, shorten, training_windows
+from ptc_bench.benchmark.training.examples import TrainExample
+from ptc_bench.core.types import Window
+from ptc_bench.tasks import get_task
 
 
 def examples() -> list[TrainExample]:

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from benchmark.cli import main
-from benchmark.perf.gpu import row_names
+from ptc_bench.benchmark.cli import main
+from ptc_bench.benchmark.perf.gpu import row_names
 
 EXPECTED_ROWS = {
     "processed tokens / epoch",

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from rich.console import Console
 
-from benchmark.perf.report import PerfReport, build_table, format_number, write_report
-from benchmark.perf.rows import Target, make_row, skipped_row
+from ptc_bench.benchmark.perf.report import PerfReport, build_table, format_number, write_report
+from ptc_bench.benchmark.perf.rows import Target, make_row, skipped_row
 
 ROWS = (
     make_row(

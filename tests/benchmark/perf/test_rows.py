@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from benchmark.perf.rows import INFO, Target, improvement_ratio, make_row, skipped_row
+from ptc_bench.benchmark.perf.rows import INFO, Target, improvement_ratio, make_row, skipped_row
 
 
 def test_ratio_is_naive_over_ours_when_lower_is_better() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from benchmark.perf.token_counts import (
+from ptc_bench.benchmark.perf.token_counts import (
     SequenceTokens,
     common_prefix_length,
     dynamic_padding_budget,

@@ -7,12 +7,12 @@ from typing import Any
 
 import pytest
 
-from benchmark.perf.train_timing import StepTiming
-from benchmark.perf.training_corpus import TrainingCorpus
-from benchmark.perf.training_cost import NotebookTiming, TrainingTimings, training_cost_rows
-from benchmark.perf.training_levers import token_lever_rows
-from benchmark.training.config import TrainConfig
-from benchmark.training.examples import TrainExample
+from ptc_bench.benchmark.perf.train_timing import StepTiming
+from ptc_bench.benchmark.perf.training_corpus import TrainingCorpus
+from ptc_bench.benchmark.perf.training_cost import NotebookTiming, TrainingTimings, training_cost_rows
+from ptc_bench.benchmark.perf.training_levers import token_lever_rows
+from ptc_bench.benchmark.training.config import TrainConfig
+from ptc_bench.benchmark.training.examples import TrainExample
 
 ANSWER_A = '{"a": "N"}'  # two words
 ANSWER_G = '{"g": "N"}'

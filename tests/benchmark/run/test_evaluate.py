@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from benchmark.run.evaluate import build_eval_items, evaluate_completions
-from core.types import Article, Span, SplitData
-from tasks import get_task
+from ptc_bench.benchmark.run.evaluate import build_eval_items, evaluate_completions
+from ptc_bench.core.types import Article, Span, SplitData
+from ptc_bench.tasks import get_task
 
 TEXT = "The crooks met the mayor.\nThe crooks left town.\n"
 NC = "Name_Calling,Labeling"

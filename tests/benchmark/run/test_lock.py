@@ -11,15 +11,15 @@ from pathlib import Path
 
 import pytest
 
-from benchmark.run.lock import LOCK_NAME, run_folder_lock
-from benchmark.run.runner import run_benchmark
-from benchmark.run.spec import RunSpec
-from core.errors import UserError
+from ptc_bench.benchmark.run.lock import LOCK_NAME, run_folder_lock
+from ptc_bench.benchmark.run.runner import run_benchmark
+from ptc_bench.benchmark.run.spec import RunSpec
+from ptc_bench.core.errors import UserError
 
 HOLD_SCRIPT = """
 import sys, time
 from pathlib import Path
-from benchmark.run.lock import run_folder_lock
+from ptc_bench.benchmark.run.lock import run_folder_lock
 with run_folder_lock(Path(sys.argv[1])):
     print("locked", flush=True)
     time.sleep(120)
@@ -39,7 +39,7 @@ def test_second_holder_is_refused_and_the_lock_is_released_after(tmp_path: Path)
 
 
 def test_a_run_on_a_folder_held_by_another_process_stops_and_kill_9_frees_it(tmp_path: Path) -> None:
-    from benchmark.data.sample import materialise_sample
+    from ptc_bench.benchmark.data.sample import materialise_sample
 
     run_dir = tmp_path / "runs" / "shared-run"
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
@@ -68,8 +68,8 @@ def test_a_run_on_a_folder_held_by_another_process_stops_and_kill_9_frees_it(tmp
 def test_bench_train_on_an_output_folder_in_use_stops_with_one_line(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from benchmark.cli import main
-    from benchmark.data.sample import materialise_sample
+    from ptc_bench.benchmark.cli import main
+    from ptc_bench.benchmark.data.sample import materialise_sample
 
     output = tmp_path / "adapter-out"
     with run_folder_lock(output):

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from benchmark.run.oracle import oracle_round_trip
-from core.types import Article, Span, SplitData
-from tasks import get_task
+from ptc_bench.benchmark.run.oracle import oracle_round_trip
+from ptc_bench.core.types import Article, Span, SplitData
+from ptc_bench.tasks import get_task
 
 NC = "Name_Calling,Labeling"
 

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from benchmark.data.sample import materialise_sample
-from benchmark.run.runner import prepare_data
-from benchmark.run.spec import RunSpec
-from core.errors import UserError
+from ptc_bench.benchmark.data.sample import materialise_sample
+from ptc_bench.benchmark.run.runner import prepare_data
+from ptc_bench.benchmark.run.spec import RunSpec
+from ptc_bench.core.errors import UserError
 
 
 @pytest.mark.parametrize("limit", [0, -3])

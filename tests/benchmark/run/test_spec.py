@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from benchmark.cli import build_parser
-from benchmark.run.spec import MANIFEST_SETTINGS, RunSpec, read_run_settings
-from benchmark.training.train import warmup_arguments
-from core.errors import UserError
-from core.manifests import RunManifest
+from ptc_bench.benchmark.cli import build_parser
+from ptc_bench.benchmark.run.spec import MANIFEST_SETTINGS, RunSpec, read_run_settings
+from ptc_bench.benchmark.training.train import warmup_arguments
+from ptc_bench.core.errors import UserError
+from ptc_bench.core.manifests import RunManifest
 
 
 def test_flags_fill_every_setting_they_name() -> None:

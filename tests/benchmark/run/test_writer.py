@@ -6,14 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from benchmark.run.evaluate import SystemOutcome, build_eval_items, evaluate_completions
-from benchmark.run.scoring import RunContext, score_run
-from benchmark.run.spec import RunSpec
-from benchmark.run.writer import adapter_info, run_manifest, write_run_folder
-from core.hashing import stable_hash
-from core.types import Article, Span, SplitData
-from reports.results import load_results, load_samples
-from tasks import get_task
+from ptc_bench.benchmark.run.evaluate import SystemOutcome, build_eval_items, evaluate_completions
+from ptc_bench.benchmark.run.scoring import RunContext, score_run
+from ptc_bench.benchmark.run.spec import RunSpec
+from ptc_bench.benchmark.run.writer import adapter_info, run_manifest, write_run_folder
+from ptc_bench.core.hashing import stable_hash
+from ptc_bench.core.types import Article, Span, SplitData
+from ptc_bench.reports.results import load_results, load_samples
+from ptc_bench.tasks import get_task
 
 TEXT = "The crooks met the mayor.\nThe crooks left town.\n"
 NC = "Name_Calling,Labeling"

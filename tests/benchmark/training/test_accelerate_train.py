@@ -20,9 +20,9 @@ SCRIPT = """
 import json, sys
 sys.path.insert(0, {repo!r})
 from accelerate import PartialState
-from benchmark.training.examples import TrainExample
-from benchmark.training.train import train_adapter
-from benchmark.training.config import TrainConfig
+from ptc_bench.benchmark.training.examples import TrainExample
+from ptc_bench.benchmark.training.train import train_adapter
+from ptc_bench.benchmark.training.config import TrainConfig
 
 state = PartialState()
 prompts = [f"Text: item {{i}} is a bridge.\\nAnswer:\\n" for i in range(8)]

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from benchmark.training.checkpoints import checkpoint_problem, last_complete_checkpoint
-from benchmark.training.config import TrainConfig
-from benchmark.training.examples import TrainExample
-from benchmark.training.train import train_adapter
+from ptc_bench.benchmark.training.checkpoints import checkpoint_problem, last_complete_checkpoint
+from ptc_bench.benchmark.training.config import TrainConfig
+from ptc_bench.benchmark.training.examples import TrainExample
+from ptc_bench.benchmark.training.train import train_adapter
 from tests.benchmark.tiny_helpers import tiny_model_path
 
 EXAMPLES = [

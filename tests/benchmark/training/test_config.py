@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from benchmark.training.config import TrainConfig, load_train_config
-from core.errors import UserError
+from ptc_bench.benchmark.training.config import TrainConfig, load_train_config
+from ptc_bench.core.errors import UserError
 
 
 def test_defaults_follow_the_qlora_recipe() -> None:
@@ -73,7 +73,7 @@ def test_config_hash_changes_with_any_setting() -> None:
 
 
 def test_model_presets_apply_without_a_file_and_flags_win(tmp_path: Path) -> None:
-    from benchmark.approaches.generate import GenerateApproach
+    from ptc_bench.benchmark.approaches.generate import GenerateApproach
 
     preset = GenerateApproach().training_preset
     smol = load_train_config(None, {"epochs": 4}, preset=preset("smollm2-135m"))

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from benchmark.training.examples import EMPTY_ANSWER, TrainExample, select_windows, selection_summary
+from ptc_bench.benchmark.training.examples import (
+    EMPTY_ANSWER,
+    TrainExample,
+    select_windows,
+    selection_summary,
+)
 
 
 def _examples(answered: int, empty: int) -> list[TrainExample]:

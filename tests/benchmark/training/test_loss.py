@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from benchmark.training.loss import whole_run_loss
+from ptc_bench.benchmark.training.loss import whole_run_loss
 
 LOGS = [{"loss": 2.0, "step": 10}, {"eval_loss": 1.7, "step": 12}, {"loss": 1.0, "step": 20}]
 

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from benchmark.training.config import TrainConfig
-from benchmark.training.examples import TrainExample
-from benchmark.training.train import TrainResult, examples_hash, train_adapter
-from core.errors import UserError
+from ptc_bench.benchmark.training.config import TrainConfig
+from ptc_bench.benchmark.training.examples import TrainExample
+from ptc_bench.benchmark.training.train import TrainResult, examples_hash, train_adapter
+from ptc_bench.core.errors import UserError
 from tests.benchmark.tiny_helpers import tiny_model_path
 
 pytestmark = pytest.mark.integration  # trains or launches model processes

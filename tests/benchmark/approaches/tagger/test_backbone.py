@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from benchmark.approaches.tagger.backbone import read_tagger_facts, tagger_loss, tuning_for
-from core.errors import UserError
+from ptc_bench.benchmark.approaches.tagger.backbone import read_tagger_facts, tagger_loss, tuning_for
+from ptc_bench.core.errors import UserError
 
 
 def test_loss_is_the_mean_cross_entropy_over_tagged_token_layers() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from benchmark.approaches.tagger.tags import (
+from ptc_bench.benchmark.approaches.tagger.tags import (
     BEGIN,
     IGNORE,
     INSIDE,
@@ -17,7 +17,7 @@ from benchmark.approaches.tagger.tags import (
     gold_tags,
     merge_spans,
 )
-from core.types import Span
+from ptc_bench.core.types import Span
 from tests.benchmark.approaches.tagger.word_tokenizer import word_tokenizer
 
 TEXT = "Mr Smith, a crook, lied about the corrupt regime."

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from benchmark.generation.engines import resolve_engine, vllm_version
-from benchmark.run.spec import RunSpec
-from core.errors import UserError
+from ptc_bench.benchmark.generation.engines import resolve_engine, vllm_version
+from ptc_bench.benchmark.run.spec import RunSpec
+from ptc_bench.core.errors import UserError
 
 
 @pytest.mark.parametrize(
@@ -64,7 +64,7 @@ def test_an_endpoint_is_its_own_engine_and_refuses_another_engine_beside_it() ->
 
 
 def test_the_registry_describes_each_engine_by_behaviour_and_reads_back_recorded_identities() -> None:
-    from benchmark.generation.engines import ENGINES, engine_from_identity, get_engine
+    from ptc_bench.benchmark.generation.engines import ENGINES, engine_from_identity, get_engine
 
     assert [(k.name, k.loads_model, k.served) for k in ENGINES.values()] == [
         ("hf", True, False),
@@ -83,14 +83,14 @@ def test_the_registry_describes_each_engine_by_behaviour_and_reads_back_recorded
 def test_adapters_are_merged_on_a_cpu_and_requested_on_cuda_unless_the_variable_says(
     value: str, device: str, expected: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from benchmark.generation.engines.merged import adapter_mode
+    from ptc_bench.benchmark.generation.engines.merged import adapter_mode
 
     monkeypatch.setenv("PTC_BENCH_VLLM_ADAPTERS", value)
     assert adapter_mode(device) == expected
 
 
 def test_only_the_vllm_engine_reads_the_adapter_mode(monkeypatch: pytest.MonkeyPatch) -> None:
-    from benchmark.generation.engines import resolve_engine_here
+    from ptc_bench.benchmark.generation.engines import resolve_engine_here
 
     monkeypatch.setenv("PTC_BENCH_VLLM_ADAPTERS", "merged")
     assert resolve_engine_here("hf") == "hf"
@@ -100,7 +100,7 @@ def test_only_the_vllm_engine_reads_the_adapter_mode(monkeypatch: pytest.MonkeyP
 def test_a_bad_adapter_mode_is_one_line_when_the_vllm_engine_is_resolved(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from benchmark.generation.engines import resolve_engine_here
+    from ptc_bench.benchmark.generation.engines import resolve_engine_here
 
     monkeypatch.setenv("PTC_BENCH_VLLM_ADAPTERS", "merged")
     with pytest.raises(UserError, match="PTC_BENCH_VLLM_ADAPTERS='merged': expected one of merge, lora"):

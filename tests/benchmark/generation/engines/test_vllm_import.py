@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from benchmark.generation.engines.vllm import VLLMEngine
-from core.errors import UserError
+from ptc_bench.benchmark.generation.engines.vllm import VLLMEngine
+from ptc_bench.core.errors import UserError
 
 
 def _failing_vllm(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, raise_line: str) -> None:

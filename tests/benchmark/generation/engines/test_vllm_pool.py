@@ -13,15 +13,15 @@ from typing import Any
 
 import pytest
 
-from benchmark.generation.engines.vllm import VLLMEngine
-from benchmark.generation.engines.vllm_pool import (
+from ptc_bench.benchmark.generation.engines.vllm import VLLMEngine
+from ptc_bench.benchmark.generation.engines.vllm_pool import (
     EngineKey,
     EnginePool,
     active_pool,
     lora_capacity,
     shared_engines,
 )
-from core.errors import UserError
+from ptc_bench.core.errors import UserError
 
 STAND_IN = """
 STARTED = []

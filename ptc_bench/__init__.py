@@ -1,0 +1,7 @@
+"""ptc-bench: LLMs, with and without (Q)LoRA adapters, on propaganda spans (PTC, SemEval-2020 Task 11).
+
+One import root: `ptc_bench.core` (the shared vocabulary), `ptc_bench.tasks`, `ptc_bench.metrics`,
+`ptc_bench.reports` and `ptc_bench.benchmark` (the engine and the `bench` command).
+"""
+
+__version__ = "0.1.0"

