@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ptc_bench.benchmark import limits
 from ptc_bench.benchmark.commands._options import in_range
 from ptc_bench.benchmark.commands.train import add_model_flags, add_train_flags, train_config_from_args
 from ptc_bench.core.errors import UserError
 from ptc_bench.core.techniques import SLUGS
+
+if TYPE_CHECKING:
+    from ptc_bench.benchmark.run.spec import RunSpec
 
 
 def register(subparsers: Any) -> None:
@@ -140,7 +143,7 @@ def run_command(args: argparse.Namespace) -> int:
     if args.adapter is not None and len(tasks) > 1:
         raise UserError("--adapter belongs to one task; --task all trains one adapter per technique")
     preflight(args, tasks)
-    _check_adapter(args)
+    check_adapter(args)
     for task in tasks:
         _run_one(args, task, systems=("base", "adapted"), adapter=args.adapter)
     return 0
@@ -150,12 +153,12 @@ def eval_command(args: argparse.Namespace) -> int:
     """Handler of `bench eval`."""
     systems = ("adapted",) if args.adapter else ("base",)
     preflight(args, [args.task])
-    _check_adapter(args)
+    check_adapter(args)
     _run_one(args, args.task, systems=systems, adapter=args.adapter)
     return 0
 
 
-def _check_adapter(args: argparse.Namespace) -> None:
+def check_adapter(args: argparse.Namespace) -> None:
     """An --adapter must be a finished folder of the approach (an adapter, a tagger)."""
     from ptc_bench.benchmark.approaches import get_approach
 
@@ -216,15 +219,16 @@ def run_settings(args: argparse.Namespace) -> dict[str, Any]:
     return read_run_settings(args.config) if args.config is not None else {}
 
 
-def _run_one(args: argparse.Namespace, task: str, *, systems: tuple[str, ...], adapter: Path | None) -> None:
+def spec_from_args(
+    args: argparse.Namespace, task: str, *, systems: tuple[str, ...], adapter: Path | None
+) -> RunSpec:
+    """The RunSpec of one task of `bench run` / `bench eval` (a sweep's job computes its run folder so)."""
     from ptc_bench.benchmark.approaches import get_approach
-    from ptc_bench.benchmark.console import print_run_summary, status_printer
     from ptc_bench.benchmark.models.catalogue import default_prompt_variant
     from ptc_bench.benchmark.models.quant import resolve_quantization
-    from ptc_bench.benchmark.run.runner import is_main_process, run_benchmark
     from ptc_bench.benchmark.run.spec import RunSpec
 
-    spec = RunSpec.from_flags(
+    return RunSpec.from_flags(
         vars(args),
         run_settings(args),
         task=task,
@@ -237,6 +241,13 @@ def _run_one(args: argparse.Namespace, task: str, *, systems: tuple[str, ...], a
         precision=get_approach(args.approach).precision(args.precision),
         engine=resolve_engine_flag(args),
     )
+
+
+def _run_one(args: argparse.Namespace, task: str, *, systems: tuple[str, ...], adapter: Path | None) -> None:
+    from ptc_bench.benchmark.console import print_run_summary, status_printer
+    from ptc_bench.benchmark.run.runner import is_main_process, run_benchmark
+
+    spec = spec_from_args(args, task, systems=systems, adapter=adapter)
     run_dir = run_benchmark(spec, report=status_printer(), verbose=args.verbose)
     if is_main_process():
         print_run_summary(run_dir)

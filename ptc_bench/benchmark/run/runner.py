@@ -56,9 +56,7 @@ def run_benchmark(
     cache_dir()  # an unusable PTC_BENCH_CACHE: one line naming it, before any work or output
     data = prepare_data(spec, report)
     if run_dir is None:
-        from ptc_bench.benchmark.models.fingerprint import local_model_fingerprint
-
-        run_dir = spec.runs_dir / run_id(spec, data.data_hash, local_model_fingerprint(spec.model))
+        run_dir = _default_run_dir(spec, data)
     from ptc_bench.benchmark.run.lock import run_folder_lock
     from ptc_bench.benchmark.run.log import library_output_to_log
     from ptc_bench.core.safe_write import output_folder
@@ -69,6 +67,17 @@ def run_benchmark(
         return _run_in_folder(spec, task, data, run_dir, report, started, verbose)
     with run_folder_lock(run_dir), library_output_to_log(run_dir, verbose=verbose):
         return _run_in_folder(spec, task, data, run_dir, report, started, verbose)
+
+
+def planned_run_dir(spec: RunSpec, data: PreparedData | None = None) -> Path:
+    """The folder `run_benchmark(spec)` will write (no model work, no output); `data` as loaded for it."""
+    return _default_run_dir(spec, data if data is not None else prepare_data(spec, lambda _line: None))
+
+
+def _default_run_dir(spec: RunSpec, data: PreparedData) -> Path:
+    from ptc_bench.benchmark.models.fingerprint import local_model_fingerprint
+
+    return spec.runs_dir / run_id(spec, data.data_hash, local_model_fingerprint(spec.model))
 
 
 def _run_in_folder(
