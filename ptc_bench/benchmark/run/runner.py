@@ -34,7 +34,7 @@ def prepare_data(spec: RunSpec, report: Reporter) -> PreparedData:
     if not evaluation.has_gold:
         raise_user(f"split {spec.split!r} has no gold labels to score against; use dev or validation")
     if spec.limit_articles is not None:  # at least 1: RunSpec checks its ranges
-        evaluation = _first_articles(evaluation, spec.limit_articles)
+        evaluation = first_articles(evaluation, spec.limit_articles)
     if not evaluation.articles:
         raise_user(f"split {spec.split!r} of {source.path} has no articles to evaluate on")
     digest = stable_hash([split_hash(train), split_hash(validation), split_hash(evaluation)])
@@ -162,7 +162,8 @@ def is_main_process() -> bool:
     return int(os.environ.get("RANK", "0")) == 0
 
 
-def _first_articles(split: SplitData, limit: int) -> SplitData:
+def first_articles(split: SplitData, limit: int) -> SplitData:
+    """The first `limit` articles of a split (sorted ids) with their gold."""
     keep = sorted(split.articles)[:limit]
     spans = None if split.spans is None else {k: split.spans[k] for k in keep if k in split.spans}
     return replace(split, articles={k: split.articles[k] for k in keep}, spans=spans)
