@@ -25,7 +25,13 @@ RUN_FIELDS = (
     "versions",
     "host",
     "world_size",
+    "status",
+    "started",
+    "finished",
+    "error",
+    "toolkit",
 )
+STATUSES = ("running", "success", "error", "interrupted")
 
 
 @dataclass(frozen=True)
@@ -41,9 +47,19 @@ class RunManifest:
     versions: dict[str, str | None]  # None: not installed
     host: str
     world_size: int
+    status: str = "success"  # running, success, error or interrupted (older manifests: success)
+    started: str | None = None  # ISO times, UTC
+    finished: str | None = None
+    error: str | None = None  # the one line of a run that ended in an error
+    toolkit: dict[str, Any] | None = None  # ptc-bench version, git commit and dirty flag of a checkout
 
     def to_json(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in RUN_FIELDS}
+
+    @property
+    def finished_ok(self) -> bool:
+        """The run completed and its results are the ones this manifest describes."""
+        return self.status == "success"
 
     @classmethod
     def from_json(cls, data: object, source: str) -> RunManifest:
@@ -60,6 +76,11 @@ class RunManifest:
             versions=dict(data.get("versions") or {}),
             host=str(data.get("host", "")),
             world_size=int(data.get("world_size", 1)),
+            status=str(data.get("status", "success")),
+            started=_optional_text(data.get("started")),
+            finished=_optional_text(data.get("finished")),
+            error=_optional_text(data.get("error")),
+            toolkit=dict(data["toolkit"]) if isinstance(data.get("toolkit"), Mapping) else None,
         )
 
     @classmethod
@@ -70,6 +91,10 @@ class RunManifest:
         except (OSError, ValueError) as error:
             raise ValueError(f"{path}: cannot read the run's manifest ({error})") from None
         return cls.from_json(data, str(path))
+
+
+def _optional_text(value: object) -> str | None:
+    return None if value is None else str(value)
 
 
 @dataclass(frozen=True)
@@ -170,3 +195,21 @@ class TrainManifest:
 
 
 CONTEXT_KEYS: tuple[str, ...] = ("task", "model", "recipe_hash", "variant", "window_chars", "approach")
+
+
+def unfinished_reason(run_dir: Path) -> str | None:
+    """None for a finished run; else why not (its manifest says running, error or interrupted).
+
+    A run folder without a manifest, or with one written before manifests had a status, is finished.
+    """
+    path = Path(run_dir) / "manifest.json"
+    if not path.is_file():
+        return None
+    try:
+        manifest = RunManifest.read(path)
+    except ValueError:
+        return None  # unreadable manifests are the readers' business (bench compare, publish)
+    if manifest.finished_ok:
+        return None
+    detail = f": {manifest.error}" if manifest.error else ""
+    return f"unfinished: its last attempt is {manifest.status}{detail} (re-run it)"

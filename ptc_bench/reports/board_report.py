@@ -42,7 +42,8 @@ def excluded_table(excluded: Sequence[ExcludedRun], unreadable: Sequence[Unreada
     ]
     names = [e.run.run_id for e in excluded]
     for bad in sorted(unreadable, key=lambda u: str(u.run_dir)):
-        rows.append({"task": None, "split": None, "data": None, "reason": f"unreadable: {bad.reason}"})
+        reason = bad.reason if bad.reason.startswith("unfinished") else f"unreadable: {bad.reason}"
+        rows.append({"task": None, "split": None, "data": None, "reason": reason})
         names.append(bad.run_dir.name)
     return pd.DataFrame(
         rows,

@@ -15,6 +15,7 @@ import jsonschema
 from jsonschema import Draft202012Validator
 
 from ptc_bench.core.errors import DataError
+from ptc_bench.core.manifests import unfinished_reason
 from ptc_bench.core.records import SCHEMA_DIR, RunResults, SampleRecord
 
 logger = logging.getLogger(__name__)
@@ -163,6 +164,10 @@ def load_runs_tolerant(runs_dir: Path) -> tuple[list[RunResults], list[Unreadabl
     runs: list[RunResults] = []
     unreadable: list[UnreadableRun] = []
     for run_dir in find_runs(runs_dir):
+        status = unfinished_reason(run_dir)
+        if status is not None:
+            unreadable.append(UnreadableRun(run_dir, status))
+            continue
         try:
             runs.append(load_results(run_dir))
         except DataError as error:

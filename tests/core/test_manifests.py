@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from ptc_bench.core.manifests import RunManifest, TrainManifest
+from ptc_bench.core.manifests import RunManifest, TrainManifest, unfinished_reason
 
 RUN = {  # the layout run folders have had since before the types
     "identity": {"task": "name-calling", "model": "tiny", "seed": 0, "data_hash": "abc"},
@@ -19,6 +19,13 @@ RUN = {  # the layout run folders have had since before the types
     "versions": {"torch": "2.13.0", "vllm": None},
     "host": "box",
     "world_size": 1,
+}
+RECORD = {  # what run folders record since issue 30: the run's status from its first second
+    "status": "error",
+    "started": "2026-12-08T01:00:00+00:00",
+    "finished": "2026-12-08T01:05:00+00:00",
+    "error": "out of memory",
+    "toolkit": {"version": "0.1.0", "commit": "f" * 40, "dirty": False},
 }
 ADAPTER = {  # an adapter folder's manifest.json as `train_adapter` wrote it before the types
     "kind": "adapter",
@@ -46,9 +53,20 @@ ADAPTER = {  # an adapter folder's manifest.json as `train_adapter` wrote it bef
 
 
 def test_a_run_manifest_round_trips_key_for_key_and_in_order() -> None:
-    manifest = RunManifest.from_json(RUN, "manifest.json")
+    manifest = RunManifest.from_json({**RUN, **RECORD}, "manifest.json")
     assert manifest.identity["task"] == "name-calling" and manifest.data_option == "/data/ptc"
-    assert json.dumps(manifest.to_json()) == json.dumps(RUN)
+    assert json.dumps(manifest.to_json()) == json.dumps({**RUN, **RECORD})
+    assert not manifest.finished_ok
+
+
+def test_a_manifest_written_before_run_records_reads_as_a_finished_run(tmp_path: Path) -> None:
+    manifest = RunManifest.from_json(RUN, "manifest.json")
+    assert (manifest.status, manifest.started, manifest.toolkit) == ("success", None, None)
+    assert manifest.finished_ok
+    (tmp_path / "manifest.json").write_text(json.dumps(RUN), encoding="utf-8")
+    assert unfinished_reason(tmp_path) is None
+    (tmp_path / "manifest.json").write_text(json.dumps({**RUN, "status": "running"}), encoding="utf-8")
+    assert unfinished_reason(tmp_path) == "unfinished: its last attempt is running (re-run it)"
 
 
 def test_a_training_manifest_keeps_every_key_and_sorts_context_from_details() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -13,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+import ptc_bench
 from ptc_bench.benchmark.cli import main
 from ptc_bench.reports.results import load_results, load_samples
 
@@ -80,6 +82,12 @@ def test_run_writes_a_complete_run_folder_and_reuses_it(
     assert "json_validity" in out.out and "adapted − base" in out.out
     assert "on SI F1" in out.out  # the one-sentence verdict under the table
     assert (run_dir / "run.log").is_file()  # library output goes there, not to the console
+    manifest = json.loads((run_dir / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["status"] == "success" and manifest["error"] is None
+    assert manifest["started"] <= manifest["finished"]
+    assert manifest["toolkit"]["version"] == ptc_bench.__version__
+    assert re.fullmatch("[0-9a-f]{40}", manifest["toolkit"]["commit"])  # run from this checkout
+    assert isinstance(manifest["toolkit"]["dirty"], bool)
     assert "Loading weights" not in out.err and "FutureWarning" not in out.err and "it/s]" not in out.err
 
     # A second run reuses the adapter and every completion.
@@ -112,6 +120,10 @@ def test_killed_run_resumes_without_regenerating(tiny_path: Path, sample_dir: Pa
     process.wait()
     cached_before = _cache_keys(runs)
     assert cached_before, "nothing was cached before the kill"
+    (killed,) = [p for p in runs.iterdir() if p.name.startswith("name-calling__")]
+    record = json.loads((killed / "manifest.json").read_text(encoding="utf-8"))
+    assert record["status"] == "running" and record["started"] and record["finished"] is None
+    assert record["identity"]["task"] == "name-calling" and record["identity"]["data_hash"]
 
     assert main(args) == 0
     after = _cache_keys(runs)
@@ -121,6 +133,33 @@ def test_killed_run_resumes_without_regenerating(tiny_path: Path, sample_dir: Pa
     (run_dir,) = [p for p in runs.iterdir() if p.name.startswith("name-calling__")]
     results = load_results(run_dir / "results.json")
     assert len(after) == 2 * results.data.n_windows
+    assert json.loads((run_dir / "manifest.json").read_text(encoding="utf-8"))["status"] == "success"
+
+
+def test_a_run_that_fails_or_is_interrupted_says_so_in_its_manifest(
+    tiny_path: Path, sample_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ptc_bench.benchmark.approaches.generate import GenerateApproach
+    from ptc_bench.core.errors import UserError
+
+    def fail(*_args: object, **_kwargs: object) -> None:
+        raise UserError("the model refused\nsecond line")
+
+    runs = tmp_path / "runs"
+    monkeypatch.setattr(GenerateApproach, "run_stage", fail)
+    assert main(run_args(tiny_path, runs, sample_dir)) == 2
+    (run_dir,) = [p for p in runs.iterdir() if p.name.startswith("name-calling__")]
+    record = json.loads((run_dir / "manifest.json").read_text(encoding="utf-8"))
+    assert (record["status"], record["error"]) == ("error", "the model refused")
+    assert record["finished"] >= record["started"]
+
+    def interrupt(*_args: object, **_kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(GenerateApproach, "run_stage", interrupt)
+    assert main(run_args(tiny_path, runs, sample_dir)) == 130
+    record = json.loads((run_dir / "manifest.json").read_text(encoding="utf-8"))
+    assert (record["status"], record["error"]) == ("interrupted", None)
 
 
 def test_run_with_a_given_adapter_compares_base_with_it_without_training(

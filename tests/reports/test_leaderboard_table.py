@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from types import ModuleType
 
@@ -127,3 +128,25 @@ def test_two_folders_with_one_run_id_rank_once(tmp_path: Path, fake: ModuleType)
     (copy,) = excluded
     assert "same run id as" in copy.reason and str(runs / "b" / "20240501-nc") in copy.reason
     assert copy.run.created.startswith("2024-05-01")
+
+
+def test_an_unfinished_run_is_left_out_and_said_so(tmp_path: Path, fake: ModuleType) -> None:
+    """Issue 30: a run whose manifest says running, error or interrupted is not ranked; it is listed."""
+    from ptc_bench.reports.board_report import excluded_table
+    from ptc_bench.reports.results import load_runs_tolerant
+
+    runs = tmp_path / "runs"
+    fake.write_run(runs / "20240501-nc", fake.results_dict())
+    crashed = fake.write_run(runs / "20240502-nc", fake.results_dict(created="2024-05-02T10:00:00+00:00"))
+    (crashed / "manifest.json").write_text(
+        json.dumps({"identity": {"task": "name-calling"}, "status": "error", "error": "out of memory"}),
+        encoding="utf-8",
+    )
+    older = fake.write_run(runs / "20240503-nc", fake.results_dict(created="2024-05-03T10:00:00+00:00"))
+    (older / "manifest.json").write_text(json.dumps({"identity": {"task": "name-calling"}}), encoding="utf-8")
+    loaded, unreadable = load_runs_tolerant(runs)
+    assert len(loaded) == 2  # the first and the one whose manifest has no status (finished)
+    (bad,) = unreadable
+    assert bad.run_dir == crashed
+    assert bad.reason == "unfinished: its last attempt is error: out of memory (re-run it)"
+    assert excluded_table([], unreadable)["reason"].tolist() == [bad.reason]

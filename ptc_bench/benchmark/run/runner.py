@@ -15,6 +15,7 @@ from typing import Any, NoReturn
 from ptc_bench.benchmark.approaches import get_approach
 from ptc_bench.benchmark.data import load_split, load_train_and_validation, resolve_data_dir
 from ptc_bench.benchmark.run.oracle import oracle_outcome
+from ptc_bench.benchmark.run.record import Started
 from ptc_bench.benchmark.run.scoring import RunContext, score_run
 from ptc_bench.benchmark.run.spec import RunSpec
 from ptc_bench.benchmark.run.stage import PreparedData, Reporter
@@ -64,9 +65,16 @@ def run_benchmark(
     output_folder(run_dir)  # a read-only or unusable --runs-dir: one line naming it, before any work
 
     if not is_main_process():  # rank 0 holds the lock and writes run.log for the whole launch
-        return _run_in_folder(spec, task, data, run_dir, report, started, verbose)
-    with run_folder_lock(run_dir), library_output_to_log(run_dir, verbose=verbose):
-        return _run_in_folder(spec, task, data, run_dir, report, started, verbose)
+        return _run_in_folder(spec, task, data, run_dir, report, started, verbose, record=None)
+    from ptc_bench.benchmark.run.record import run_record
+
+    identity = {**spec.identity(), "data_hash": data.data_hash}
+    with (
+        run_folder_lock(run_dir),
+        library_output_to_log(run_dir, verbose=verbose),
+        run_record(run_dir, identity, str(Path(data.source_dir).resolve())) as record,
+    ):
+        return _run_in_folder(spec, task, data, run_dir, report, started, verbose, record=record)
 
 
 def planned_run_dir(spec: RunSpec, data: PreparedData | None = None) -> Path:
@@ -88,6 +96,8 @@ def _run_in_folder(
     report: Reporter,
     started: float,
     verbose: bool,
+    *,
+    record: Started | None,
 ) -> Path:
     """Adapter, completions, scores and files of a run whose folder this process owns."""
     run_dir.mkdir(parents=True, exist_ok=True)
@@ -125,7 +135,7 @@ def _run_in_folder(
     if oracle is None:  # the phrase oracle: gold phrases through the same parser and aligner
         oracle = oracle_outcome(task, data.evaluation, window_chars=spec.window_chars, policy=spec.policy)
     adapter = adapter_info(context)
-    manifest = run_manifest(context, adapter)
+    manifest = run_manifest(context, adapter, started=record)
     record = score_run(
         context,
         stage.outcomes,

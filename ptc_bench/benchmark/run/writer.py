@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ptc_bench.benchmark.run.evaluate import SystemOutcome
+from ptc_bench.benchmark.run.record import Started, now, toolkit_provenance
 from ptc_bench.benchmark.run.scoring import RunContext
 from ptc_bench.core.manifests import RunManifest, TrainManifest
 from ptc_bench.core.records import AdapterInfo, RunResults
@@ -61,8 +62,10 @@ def relative_to_run(path: Path, run_dir: Path) -> str:
     return Path(os.path.relpath(Path(path).resolve(), Path(run_dir).resolve())).as_posix()
 
 
-def run_manifest(context: RunContext, adapter: AdapterInfo | None) -> RunManifest:
-    """What was run, on what, with which versions: enough to reproduce the numbers."""
+def run_manifest(
+    context: RunContext, adapter: AdapterInfo | None, *, started: Started | None = None
+) -> RunManifest:
+    """What was run, on what, with which versions: enough to reproduce the numbers (status success)."""
     from ptc_bench.benchmark.training.train import package_versions
 
     identity = dict(context.spec.identity())
@@ -80,6 +83,10 @@ def run_manifest(context: RunContext, adapter: AdapterInfo | None) -> RunManifes
         versions=package_versions(),
         host=platform.node(),
         world_size=int(os.environ.get("WORLD_SIZE", "1")),
+        status="success",
+        started=None if started is None else started.time,
+        finished=now(),
+        toolkit=toolkit_provenance() if started is None else started.toolkit,
     )
 
 

@@ -71,7 +71,7 @@ def run_local(
             log.append(_end(job, INTERRUPTED, time.monotonic() - started, "interrupted"))
             raise
         log.append(_end(job, rc, time.monotonic() - started, error))
-        if rc == 0 and (item.run_dir / "results.json").is_file():
+        if rc == 0 and job_state(job.key, item.run_dir, []).state == "done":
             print(f"{tag} done in {time.monotonic() - started:.0f} s: {item.run_dir}", file=out, flush=True)
             if after_success is not None:
                 after_success(item)

@@ -2,7 +2,8 @@
 
 The sweep log (`<runs folder>/sweeps/log.jsonl`) gets one JSON line when a job starts and one when it
 ends (exit status, seconds, its one-line error). It is an account, not the truth: a job is done when
-its run folder holds results.json, whatever the log says, so a killed sweep cannot mark a job done.
+its run folder holds results.json and its manifest says success, whatever the log says, so a killed
+sweep cannot mark a job done.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ptc_bench.core.manifests import unfinished_reason
 from ptc_bench.core.safe_write import WriteError, describe
 
 LOG = Path("sweeps") / "log.jsonl"
@@ -73,7 +75,7 @@ def job_state(key: str, run_dir: Path, records: list[dict[str, Any]]) -> JobStat
     ends = [r for r in records if r["job"] == key and r.get("event") == "end"]
     seconds = sum(float(r.get("seconds", 0.0)) for r in ends)
     error = next((r.get("error") for r in reversed(ends)), None)
-    if (run_dir / "results.json").is_file():
+    if (run_dir / "results.json").is_file() and unfinished_reason(run_dir) is None:
         return JobState("done", seconds, len(ends), None)
     if ends and ends[-1].get("rc") not in (0, None, INTERRUPTED):
         return JobState("failed", seconds, len(ends), error or f"exit status {ends[-1].get('rc')}")
