@@ -5,3 +5,7 @@ One import root: `ptc_bench.core` (the shared vocabulary), `ptc_bench.tasks`, `p
 """
 
 __version__ = "0.1.0"
+
+from ptc_bench.api import evaluate, load_ptc, run, score  # light: the model stack loads inside them
+
+__all__ = ["__version__", "evaluate", "load_ptc", "run", "score"]

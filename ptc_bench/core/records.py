@@ -221,6 +221,27 @@ class RunResults:
                 return comparison
         return None
 
+    def to_pandas(self) -> Any:
+        """A pandas DataFrame, one row per system and metric: value and 95% CI bounds (None when absent)."""
+        import pandas as pd
+
+        rows = [
+            {
+                "run_id": self.run_id,
+                "task": self.task,
+                "model": self.model.label,
+                "split": self.split,
+                "system": system,
+                "metric": name,
+                "value": metric.value,
+                "ci_low": None if metric.ci is None else metric.ci[0],
+                "ci_high": None if metric.ci is None else metric.ci[1],
+            }
+            for system, results in self.systems.items()
+            for name, metric in results.metrics.items()
+        ]
+        return pd.DataFrame(rows)
+
     def to_json(self) -> dict[str, Any]:
         """The results.json document (`path` is where it lives, not part of it); `warnings` only when any."""
         document = {

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from ptc_bench.benchmark import limits
 from ptc_bench.benchmark.commands._options import in_range
@@ -241,6 +244,32 @@ def spec_from_args(
         precision=get_approach(args.approach).precision(args.precision),
         engine=resolve_engine_flag(args),
     )
+
+
+def parse_spec(command: str, argv: Sequence[str]) -> RunSpec:
+    """`bench run|eval ARGV` (one task) parsed, checked before any work and turned into its RunSpec.
+
+    The one way a run is specified outside the command line (a sweep's jobs, the Python API), so
+    that the same options give the same checks, defaults and run id. Usage errors are UserErrors.
+    """
+    parser = _RaisingParser(prog="bench")
+    register(parser.add_subparsers(dest="command"))
+    captured = io.StringIO()
+    with contextlib.redirect_stdout(captured), contextlib.redirect_stderr(captured):
+        args = parser.parse_args([command, *argv])
+    if args.task == "all":
+        raise UserError("one task at a time here ('all' is for the command line)")
+    preflight(args, [args.task])
+    check_adapter(args)
+    systems = ("base", "adapted") if command == "run" else ("adapted",) if args.adapter else ("base",)
+    return spec_from_args(args, args.task, systems=systems, adapter=args.adapter)
+
+
+class _RaisingParser(argparse.ArgumentParser):
+    """`bench run`'s parser with its usage errors raised as UserError instead of exiting."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UserError(message)
 
 
 def _run_one(args: argparse.Namespace, task: str, *, systems: tuple[str, ...], adapter: Path | None) -> None:

@@ -9,8 +9,6 @@ partial one resumes. See docs/sweeps.md.
 from __future__ import annotations
 
 import argparse
-import contextlib
-import io
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -21,7 +19,7 @@ if TYPE_CHECKING:
     from ptc_bench.benchmark.run.stage import PreparedData
     from ptc_bench.benchmark.sweep.estimate import Work
     from ptc_bench.benchmark.sweep.local import PlannedJob
-    from ptc_bench.benchmark.sweep.plan import Job, Plan
+    from ptc_bench.benchmark.sweep.plan import Plan
 
 ACTIONS = ("status", "estimate")
 
@@ -63,6 +61,7 @@ def sweep_command(args: argparse.Namespace) -> int:
 
 def plan_jobs(plan: Plan) -> tuple[list[PlannedJob], list[Work]]:
     """Every job checked as `bench run` checks its flags, with its run folder and its counted work."""
+    from ptc_bench.benchmark.commands.run import parse_spec
     from ptc_bench.benchmark.run.runner import planned_run_dir, prepare_data
     from ptc_bench.benchmark.sweep.estimate import count_work
     from ptc_bench.benchmark.sweep.local import PlannedJob
@@ -71,7 +70,7 @@ def plan_jobs(plan: Plan) -> tuple[list[PlannedJob], list[Work]]:
     planned, works = [], []
     for job in plan.jobs:
         try:
-            spec = _job_spec(job)
+            spec = parse_spec(job.command, job.argv)
             key = (spec.data_dir, spec.split, spec.limit_articles)
             if key not in loaded:
                 loaded[key] = prepare_data(spec, lambda _line: None)
@@ -80,28 +79,6 @@ def plan_jobs(plan: Plan) -> tuple[list[PlannedJob], list[Work]]:
         except UserError as error:
             raise UserError(f"{plan.path}: job {job.index} ({job.name}): {error}") from None
     return planned, works
-
-
-def _job_spec(job: Job) -> Any:
-    """The RunSpec of a job, through the command's own parser and pre-flight checks."""
-    from ptc_bench.benchmark.commands import run as run_module
-
-    parser = _RaisingParser(prog="bench")
-    run_module.register(parser.add_subparsers(dest="command"))
-    captured = io.StringIO()
-    with contextlib.redirect_stdout(captured), contextlib.redirect_stderr(captured):
-        args = parser.parse_args([job.command, *job.argv])
-    run_module.preflight(args, [job.task])
-    run_module.check_adapter(args)
-    systems = ("base", "adapted") if job.command == "run" else ("adapted",) if args.adapter else ("base",)
-    return run_module.spec_from_args(args, job.task, systems=systems, adapter=args.adapter)
-
-
-class _RaisingParser(argparse.ArgumentParser):
-    """`bench run`'s parser, its usage errors raised as UserError instead of exiting."""
-
-    def error(self, message: str) -> Any:
-        raise UserError(message)
 
 
 def print_table(plan: Plan, planned: list[PlannedJob], works: list[Work]) -> None:

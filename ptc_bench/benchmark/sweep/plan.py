@@ -40,7 +40,6 @@ from ptc_bench.core.techniques import SLUGS
 COMMANDS = ("run", "eval")
 PATH_KEYS = ("data_dir", "config", "adapter")
 EXPANDED = {"tasks": "task", "models": "model", "approaches": "approach"}  # list key -> flag
-RESERVED = ("label", "command", "runs_dir")  # job keys that are not flags (runs_dir is the sweep's)
 MAX_PLAN_BYTES = 1_000_000
 MAX_JOBS = 5_000
 
@@ -163,7 +162,7 @@ def _expand(
         lists[single] = [slug for v in values for slug in (SLUGS if single == "task" and v == "all" else [v])]
     if "task" not in lists:
         raise UserError(f"{where}: no task (tasks = [...] or task = ...)")
-    flags = [_flag(key, value, base, where) for key, value in sorted(table.items())]
+    flags = [option_argv(key, value, base, where) for key, value in sorted(table.items())]
     jobs: list[Job] = []
     for model in lists.get("model", [""]):  # "": the command's default
         for approach in lists.get("approach", [""]):
@@ -176,13 +175,11 @@ def _expand(
     return jobs
 
 
-def _flag(key: str, value: Any, base: Path, where: str) -> list[str]:
-    """`--key value` (or `--key` for true, nothing for false) from one plan key."""
+def option_argv(key: str, value: Any, base: Path, where: str) -> list[str]:
+    """`--key value` (or `--key` for true, nothing for false) from one option; paths relative to `base`."""
     if not isinstance(key, str) or not key.replace("-", "_").replace("_", "").isalnum():
         raise UserError(f"{where}: {key!r} is not a flag name")
     name = key.replace("_", "-")
-    if key in RESERVED:
-        raise UserError(f"{where}: {key!r} is not a flag")
     if isinstance(value, bool):
         return [f"--{name}"] if value else []
     if isinstance(value, int | float):
