@@ -4,8 +4,7 @@ One import root: `ptc_bench.core` (the shared vocabulary), `ptc_bench.tasks`, `p
 `ptc_bench.reports` and `ptc_bench.benchmark` (the engine and the `bench` command).
 """
 
-__version__ = "0.1.0"
-
 from ptc_bench.api import evaluate, load_ptc, run, score  # light: the model stack loads inside them
+from ptc_bench.version import __version__
 
 __all__ = ["__version__", "evaluate", "load_ptc", "run", "score"]

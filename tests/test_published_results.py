@@ -16,15 +16,23 @@ from ptc_bench.reports.results import load_runs_tolerant
 REPO = Path(__file__).resolve().parents[1]
 PUBLISHED = REPO / "results" / "ptc-dev"
 START = "<!-- published: the Ranking table of `bench leaderboard results/ptc-dev --metric si_f1` -->"
+TABLE_START = "<!-- published: `bench table results/ptc-dev` -->"
 END = "<!-- /published -->"
 RUN_DIRS = sorted(p.parent for p in PUBLISHED.glob("*/results.json"))
 NOTHING_YET = "(no run is published yet)"
 
 
-def _readme_block() -> str:
+def _readme_block(start: str = START) -> str:
     text = (REPO / "README.md").read_text(encoding="utf-8")
-    assert text.count(START) == 1 and text.count(END) == 1, "the README must hold one published block"
-    return text.split(START, 1)[1].split(END, 1)[0].strip()
+    assert text.count(start) == 1, "the README must hold each published block once"
+    return text.split(start, 1)[1].split(END, 1)[0].strip()
+
+
+def test_the_readme_ptc_table_is_bench_table_of_the_published_runs(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["table", str(PUBLISHED)]) == 0
+    assert _readme_block(TABLE_START) == capsys.readouterr().out.strip()
 
 
 def test_the_readme_table_is_the_leaderboard_of_the_published_runs() -> None:

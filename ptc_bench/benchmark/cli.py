@@ -14,9 +14,9 @@ import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
-from ptc_bench import __version__
 from ptc_bench.benchmark import commands
 from ptc_bench.core.errors import UserError
+from ptc_bench.version import __version__
 
 
 class OneLineParser(argparse.ArgumentParser):

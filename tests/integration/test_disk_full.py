@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import resource
 import signal
@@ -54,4 +55,7 @@ def test_a_failed_run_folder_write_leaves_the_old_files_and_no_temporaries(
     assert len(errors) == 1 and errors[0].startswith("bench eval: error: cannot write "), full.stderr
     assert "results.json" in errors[0] and "Traceback" not in full.stderr
     after = _files(run_dir)
+    record = json.loads(after.pop(Path("manifest.json")))  # the failed attempt is on record
+    assert record["status"] == "error" and record["error"].startswith("cannot write ")
+    before.pop(Path("manifest.json"))
     assert after == before  # no new results.json beside old samples, no temporaries

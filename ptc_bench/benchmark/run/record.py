@@ -33,7 +33,7 @@ def now() -> str:
 @lru_cache(maxsize=1)
 def toolkit_provenance() -> dict[str, Any]:
     """ptc-bench's version and, run from a git checkout, its commit and whether the tree was dirty."""
-    from ptc_bench import __version__
+    from ptc_bench.version import __version__
 
     found: dict[str, Any] = {"version": __version__, "commit": None, "dirty": None}
     checkout = Path(__file__).resolve().parents[3]
