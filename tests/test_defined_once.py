@@ -15,7 +15,7 @@ ONCE = {
     "SI_VALUE": "core/answer_format.py",
     "phrase_schema": "core/answer_format.py",
     "classification_schema": "core/answer_format.py",
-    "PreparedData": "benchmark/run/stage.py",
+    "PreparedData": "benchmark/stage/stage.py",
     "TrainExample": "benchmark/training/examples.py",
     "select_shots": "tasks/shots.py",
 }

@@ -98,3 +98,60 @@ def test_task_kinds_are_compared_only_inside_tasks() -> None:
                 if names_kind and task_kind:
                     found.append(f"{path.relative_to(SOURCE).as_posix()}:{node.lineno}")
     assert found == []  # ask the Task (technique_agnostic, one_prompt_per_span, scope, gold) instead
+
+
+# The wings of the engine, bottom to top: a module imports only from its own wing and the ones below.
+WINGS = (
+    ("paths", "limits", "plain_progress"),  # helpers of every wing
+    ("data",),
+    ("models",),
+    ("generation",),
+    ("evaluation",),  # evaluation items, their outcomes (parse and align), the oracle
+    ("training",),
+    ("stage",),  # the run's spec, what a stage is given and gives back, the folder's lock and log
+    ("approaches",),
+    ("run",),  # orchestration: runner, cross-evaluation, scoring, the run record and folder
+    ("sweep",),
+    ("perf",),
+    ("console", "cli", "commands"),  # the CLI layer
+)
+
+
+def _wing_level(module: str) -> int | None:
+    """The level of a `ptc_bench.benchmark.<wing>...` module or file stem, None outside the engine."""
+    for level, names in enumerate(WINGS):
+        if module in names:
+            return level
+    return None
+
+
+def wing_violations() -> list[str]:
+    """`file:line imports <wing> (above <wing>)` for every import that climbs up the engine's wings."""
+    engine = SOURCE / "benchmark"
+    bad = []
+    for path in sorted(engine.rglob("*.py")):
+        parts = path.relative_to(engine).parts
+        if parts == ("__init__.py",):
+            continue
+        own = parts[0].removesuffix(".py")
+        own_level = _wing_level(own)
+        assert own_level is not None, f"{path}: a wing the rule does not know"
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), filename=str(path))):
+            names: list[str] = []
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                names = [node.module]
+            for name in names:
+                pieces = name.split(".")
+                if pieces[:2] != [ROOT, "benchmark"] or len(pieces) < 3:
+                    continue
+                level = _wing_level(pieces[2])
+                if level is not None and level > own_level:
+                    where = f"{path.relative_to(SOURCE).as_posix()}:{node.lineno}"
+                    bad.append(f"{where} imports {pieces[2]} (above {own})")
+    return bad
+
+
+def test_no_import_climbs_up_the_engines_wings() -> None:
+    assert wing_violations() == []

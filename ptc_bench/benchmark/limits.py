@@ -3,7 +3,7 @@
 A value outside its range would pass parsing and fail late, after model work (a negative seed in
 the bootstrap, 10^11 iterations allocating terabytes, a LoRA rank of 10^11, `epochs = inf`), so
 each is checked where it is parsed: argparse types (`benchmark.commands._options.in_range`), the
-run settings of a config file (`benchmark.run.spec.FILE_SETTINGS`) and `TrainConfig`.
+run settings of a config file (`benchmark.stage.spec.FILE_SETTINGS`) and `TrainConfig`.
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from ptc_bench.benchmark.console import verdict
-from ptc_bench.benchmark.run.log import library_output_to_log
+from ptc_bench.benchmark.stage.log import library_output_to_log
 from ptc_bench.core.records import RunResults
 from tests.reports import fake_runs
 

@@ -13,7 +13,7 @@ from ptc_bench.benchmark.approaches.tagger.stage import load_fast_tokenizer, sch
 from ptc_bench.benchmark.approaches.tagger.tags import merge_spans
 from ptc_bench.benchmark.cli import main
 from ptc_bench.benchmark.data import load_split
-from ptc_bench.benchmark.run.evaluate import build_eval_items
+from ptc_bench.benchmark.evaluation.evaluate import build_eval_items
 from ptc_bench.reports.results import load_results, load_samples
 from ptc_bench.tasks import get_task
 

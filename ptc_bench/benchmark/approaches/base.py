@@ -13,10 +13,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
+    from ptc_bench.benchmark.evaluation.evaluate import EvalItem, SystemOutcome
     from ptc_bench.benchmark.models.quant import Quantization
-    from ptc_bench.benchmark.run.evaluate import EvalItem, SystemOutcome
-    from ptc_bench.benchmark.run.spec import RunSpec
-    from ptc_bench.benchmark.run.stage import PreparedData, Reporter
+    from ptc_bench.benchmark.stage.spec import RunSpec
+    from ptc_bench.benchmark.stage.stage import PreparedData, Reporter
     from ptc_bench.benchmark.training.config import TrainConfig
     from ptc_bench.tasks import Task
 

@@ -12,10 +12,10 @@ from typing import TYPE_CHECKING, Any
 from ptc_bench.core.errors import UserError
 
 if TYPE_CHECKING:
+    from ptc_bench.benchmark.evaluation.evaluate import EvalItem
     from ptc_bench.benchmark.generation.engines.base import Engine
-    from ptc_bench.benchmark.run.evaluate import EvalItem
-    from ptc_bench.benchmark.run.spec import RunSpec
-    from ptc_bench.benchmark.run.stage import PreparedData, Reporter
+    from ptc_bench.benchmark.stage.spec import RunSpec
+    from ptc_bench.benchmark.stage.stage import PreparedData, Reporter
     from ptc_bench.tasks import Task
 
 
@@ -23,7 +23,7 @@ def eval_items(
     spec: RunSpec, task: Task, data: PreparedData, tokenizer: Any, report: Reporter
 ) -> list[EvalItem]:
     """The evaluation prompts (rendered with `tokenizer`'s chat template for the chat variant)."""
-    from ptc_bench.benchmark.run.evaluate import build_eval_items
+    from ptc_bench.benchmark.evaluation.evaluate import build_eval_items
 
     items = build_eval_items(
         task, data.evaluation, window_chars=spec.window_chars, variant=spec.variant, tokenizer=tokenizer

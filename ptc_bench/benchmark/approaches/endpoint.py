@@ -14,8 +14,8 @@ from ptc_bench.core.hashing import stable_hash
 
 if TYPE_CHECKING:
     from ptc_bench.benchmark.generation.engines.endpoint import EndpointEngine
-    from ptc_bench.benchmark.run.spec import RunSpec
-    from ptc_bench.benchmark.run.stage import PreparedData, Reporter
+    from ptc_bench.benchmark.stage.spec import RunSpec
+    from ptc_bench.benchmark.stage.stage import PreparedData, Reporter
     from ptc_bench.tasks import Task
 
 
@@ -37,8 +37,8 @@ def endpoint_engine(spec: RunSpec) -> EndpointEngine:
 def endpoint_stage(spec: RunSpec, task: Task, data: PreparedData, report: Reporter) -> StageResult:
     """Completions of the served model for every evaluation prompt, parsed and aligned."""
     from ptc_bench.benchmark.approaches.completions import complete, eval_items
+    from ptc_bench.benchmark.evaluation.evaluate import evaluate_completions
     from ptc_bench.benchmark.generation.engines.endpoint import MessagesRenderer
-    from ptc_bench.benchmark.run.evaluate import evaluate_completions
 
     engine = endpoint_engine(spec)
     engine.check()

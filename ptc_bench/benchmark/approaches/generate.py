@@ -2,7 +2,7 @@
 
 Train or reuse a LoRA adapter (`benchmark.training`), complete every evaluation prompt with the base
 model and the adapted one through the resumable completion cache (`benchmark.generation`), and
-parse and align each completion (`benchmark.run.evaluate`).
+parse and align each completion (`benchmark.evaluation.evaluate`).
 """
 
 from __future__ import annotations
@@ -20,9 +20,9 @@ from ptc_bench.core.hashing import stable_hash
 from ptc_bench.core.manifests import TrainManifest
 
 if TYPE_CHECKING:
-    from ptc_bench.benchmark.run.evaluate import EvalItem
-    from ptc_bench.benchmark.run.spec import RunSpec
-    from ptc_bench.benchmark.run.stage import PreparedData, Reporter
+    from ptc_bench.benchmark.evaluation.evaluate import EvalItem
+    from ptc_bench.benchmark.stage.spec import RunSpec
+    from ptc_bench.benchmark.stage.stage import PreparedData, Reporter
     from ptc_bench.tasks import Task
 
 
@@ -65,9 +65,9 @@ class GenerateApproach:
         report: Reporter, *, verbose: bool,
     ) -> StageResult:  # fmt: skip
         """Adapter (trained or reused), prompts, completions of each system, parsed and aligned."""
+        from ptc_bench.benchmark.evaluation.evaluate import evaluate_completions
         from ptc_bench.benchmark.generation.engines import get_engine
         from ptc_bench.benchmark.models.loading import adapter_base_model, adapter_hash, load_model
-        from ptc_bench.benchmark.run.evaluate import evaluate_completions
 
         engine = get_engine(spec.engine)
         if engine.served:
@@ -123,8 +123,8 @@ class GenerateApproach:
     def train(self, request: TrainRequest) -> dict[str, object]:
         """`bench train`: the task's training and validation windows -> train_adapter -> summary."""
         from ptc_bench.benchmark.models.quant import adapter_description
-        from ptc_bench.benchmark.run.lock import run_folder_lock
-        from ptc_bench.benchmark.run.log import library_output_to_log
+        from ptc_bench.benchmark.stage.lock import run_folder_lock
+        from ptc_bench.benchmark.stage.log import library_output_to_log
         from ptc_bench.benchmark.training.display import training_display
         from ptc_bench.benchmark.training.examples import build_train_examples, selection_summary
         from ptc_bench.benchmark.training.train import train_adapter

@@ -36,7 +36,7 @@ def run(args: argparse.Namespace) -> int:
     import sys
 
     from ptc_bench.benchmark.data import load_split, resolve_data_dir
-    from ptc_bench.benchmark.run.oracle import oracle_round_trip
+    from ptc_bench.benchmark.evaluation.oracle import oracle_round_trip
     from ptc_bench.metrics.align import AlignPolicy
     from ptc_bench.tasks import get_task, list_tasks
 

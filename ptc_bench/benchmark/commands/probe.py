@@ -105,6 +105,7 @@ def probe(
     task: Any, split: Any, model_name: str, args: argparse.Namespace
 ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """Per-window rows and the summary of the decision and the gates."""
+    from ptc_bench.benchmark.evaluation.evaluate import build_eval_items, evaluate_completions
     from ptc_bench.benchmark.generation.decision import (
         ANSWER_OPEN,
         choose_threshold,
@@ -117,7 +118,6 @@ def probe(
     from ptc_bench.benchmark.models.catalogue import default_prompt_variant, resolve_model
     from ptc_bench.benchmark.models.loading import load_adapter, load_model
     from ptc_bench.benchmark.models.quant import resolve_quantization
-    from ptc_bench.benchmark.run.evaluate import build_eval_items, evaluate_completions
 
     resolved = resolve_model(model_name, report=print)
     loaded = load_model(resolved.path, quantization=resolve_quantization("auto"), precision=args.precision)

@@ -16,7 +16,7 @@ from ptc_bench.core.errors import UserError
 from ptc_bench.core.techniques import SLUGS
 
 if TYPE_CHECKING:
-    from ptc_bench.benchmark.run.spec import RunSpec
+    from ptc_bench.benchmark.stage.spec import RunSpec
 
 
 def register(subparsers: Any) -> None:
@@ -217,7 +217,7 @@ def resolve_engine_flag(args: argparse.Namespace) -> str:
 
 def run_settings(args: argparse.Namespace) -> dict[str, Any]:
     """The run settings of the --config file (none without one)."""
-    from ptc_bench.benchmark.run.spec import read_run_settings
+    from ptc_bench.benchmark.stage.spec import read_run_settings
 
     return read_run_settings(args.config) if args.config is not None else {}
 
@@ -229,7 +229,7 @@ def spec_from_args(
     from ptc_bench.benchmark.approaches import get_approach
     from ptc_bench.benchmark.models.catalogue import default_prompt_variant
     from ptc_bench.benchmark.models.quant import resolve_quantization
-    from ptc_bench.benchmark.run.spec import RunSpec
+    from ptc_bench.benchmark.stage.spec import RunSpec
 
     return RunSpec.from_flags(
         vars(args),

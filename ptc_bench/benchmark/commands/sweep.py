@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from ptc_bench.core.errors import UserError
 
 if TYPE_CHECKING:
-    from ptc_bench.benchmark.run.stage import PreparedData
+    from ptc_bench.benchmark.stage.stage import PreparedData
     from ptc_bench.benchmark.sweep.estimate import Work
     from ptc_bench.benchmark.sweep.local import PlannedJob
     from ptc_bench.benchmark.sweep.plan import Plan

@@ -171,7 +171,7 @@ def run(args: argparse.Namespace) -> int:
     precision = approach.precision(args.precision)
     config = train_config_from_args(args)
     if args.config is not None:  # run settings beside [train] are bench run's; check their names anyway
-        from ptc_bench.benchmark.run.spec import read_run_settings
+        from ptc_bench.benchmark.stage.spec import read_run_settings
 
         read_run_settings(args.config)
     source = resolve_data_dir(args.data_dir)

@@ -17,11 +17,11 @@ if TYPE_CHECKING:
 
 def generation_section(settings: PerfSettings, model_path: str, dev: Any, report: Reporter) -> list[PerfRow]:
     """Base rows (naive, levers, ours, vLLM); then the adapted model's when an adapter is given."""
+    from ptc_bench.benchmark.evaluation.evaluate import build_eval_items
     from ptc_bench.benchmark.generation.engines import get_engine
     from ptc_bench.benchmark.models.loading import load_adapter, load_model
     from ptc_bench.benchmark.models.quant import resolve_quantization
     from ptc_bench.benchmark.perf import generation_speed as speed
-    from ptc_bench.benchmark.run.evaluate import build_eval_items
     from ptc_bench.tasks import get_task
 
     task = get_task(settings.task)

@@ -86,12 +86,12 @@ def measure(args: argparse.Namespace, variant: Variant) -> dict[str, Any]:
     """Train the variant's adapter, then its validation loss and F1 (runs in the current process)."""
     from ptc_bench.benchmark.approaches.generate import GenerateApproach
     from ptc_bench.benchmark.data import load_train_and_validation, resolve_data_dir
+    from ptc_bench.benchmark.evaluation.evaluate import build_eval_items, evaluate_completions
     from ptc_bench.benchmark.generation.generate import GenSettings, generate_completions
     from ptc_bench.benchmark.models.catalogue import resolve_model
     from ptc_bench.benchmark.models.loading import load_adapter, load_model
     from ptc_bench.benchmark.models.quant import resolve_quantization
     from ptc_bench.benchmark.perf.generation_speed import spread_sample
-    from ptc_bench.benchmark.run.evaluate import build_eval_items, evaluate_completions
     from ptc_bench.benchmark.training.config import load_train_config
     from ptc_bench.benchmark.training.train import train_adapter
     from ptc_bench.metrics.semeval import score_si

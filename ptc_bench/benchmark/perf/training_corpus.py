@@ -60,8 +60,8 @@ def build_training_corpus(
     task_name: str, split: SplitData, tokenizer: Any, *, window_chars: int
 ) -> TrainingCorpus:
     """Our windowed examples of `split` (both prompts) and the notebook's whole-article sequences."""
+    from ptc_bench.benchmark.evaluation.evaluate import build_eval_items
     from ptc_bench.benchmark.perf.levers import short_instruction, shorten
-    from ptc_bench.benchmark.run.evaluate import build_eval_items
     from ptc_bench.tasks import get_task
 
     task = get_task(task_name)

@@ -1,1 +1,2 @@
-"""One run of the benchmark: its spec, the runner, the stage contract, scoring and the run folder."""
+"""One run of the benchmark, above the approaches: the runner, cross-evaluation, scoring, the run
+record and the run folder."""

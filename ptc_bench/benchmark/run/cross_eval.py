@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ptc_bench.benchmark.run.runner import raise_user, run_benchmark
-from ptc_bench.benchmark.run.spec import RunSpec
+from ptc_bench.benchmark.stage.spec import RunSpec
 from ptc_bench.core.hashing import short_hash
 from ptc_bench.core.manifests import RunManifest
 from ptc_bench.core.records import RunResults

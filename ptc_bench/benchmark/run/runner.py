@@ -14,12 +14,12 @@ from typing import Any, NoReturn
 
 from ptc_bench.benchmark.approaches import get_approach
 from ptc_bench.benchmark.data import load_split, load_train_and_validation, resolve_data_dir
-from ptc_bench.benchmark.run.oracle import oracle_outcome
+from ptc_bench.benchmark.evaluation.oracle import oracle_outcome
 from ptc_bench.benchmark.run.record import Started
 from ptc_bench.benchmark.run.scoring import RunContext, score_run
-from ptc_bench.benchmark.run.spec import RunSpec
-from ptc_bench.benchmark.run.stage import PreparedData, Reporter
 from ptc_bench.benchmark.run.writer import adapter_info, run_manifest, write_run_folder
+from ptc_bench.benchmark.stage.spec import RunSpec
+from ptc_bench.benchmark.stage.stage import PreparedData, Reporter
 from ptc_bench.core.hashing import split_hash, stable_hash
 from ptc_bench.core.types import SplitData
 from ptc_bench.tasks import Task, get_task
@@ -58,8 +58,8 @@ def run_benchmark(
     data = prepare_data(spec, report)
     if run_dir is None:
         run_dir = _default_run_dir(spec, data)
-    from ptc_bench.benchmark.run.lock import run_folder_lock
-    from ptc_bench.benchmark.run.log import library_output_to_log
+    from ptc_bench.benchmark.stage.lock import run_folder_lock
+    from ptc_bench.benchmark.stage.log import library_output_to_log
     from ptc_bench.core.safe_write import output_folder
 
     output_folder(run_dir)  # a read-only or unusable --runs-dir: one line naming it, before any work

@@ -5,7 +5,7 @@
 system with bootstrap CIs (`summarize_system`), then the record metrics (JSON validity,
 hallucination rate, TC accuracy, macro FLC); then the paired tests and the oracle ceiling. The run
 folder module only writes what it returns. Other paths score with `metrics/` directly: `bench
-score` (official-format files), `bench oracle` (`benchmark/run/oracle.py`) and `bench approaches`.
+score` (official-format files), `bench oracle` (`benchmark/evaluation/oracle.py`) and `bench approaches`.
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from ptc_bench.benchmark.run.evaluate import EvalItem, SystemOutcome
-from ptc_bench.benchmark.run.spec import RunSpec
+from ptc_bench.benchmark.evaluation.evaluate import EvalItem, SystemOutcome
+from ptc_bench.benchmark.stage.spec import RunSpec
 from ptc_bench.core.records import (
     SCHEMA_VERSION,
     AdapterInfo,

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from ptc_bench.benchmark.run.evaluate import SystemOutcome
+from ptc_bench.benchmark.evaluation.evaluate import SystemOutcome
 from ptc_bench.benchmark.run.record import Started, now, toolkit_provenance
 from ptc_bench.benchmark.run.scoring import RunContext
 from ptc_bench.core.manifests import RunManifest, TrainManifest

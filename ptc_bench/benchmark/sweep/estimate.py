@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from ptc_bench.benchmark.run.spec import RunSpec
-    from ptc_bench.benchmark.run.stage import PreparedData
+    from ptc_bench.benchmark.stage.spec import RunSpec
+    from ptc_bench.benchmark.stage.stage import PreparedData
 
 
 @dataclass(frozen=True)
@@ -53,7 +53,7 @@ def seconds_left(work: Work, known: dict[str, float]) -> float | None:
 
 def count_work(spec: RunSpec, data: PreparedData) -> Work:
     """The work of a run of `spec` on `data`: the windows training keeps and the prompts evaluated."""
-    from ptc_bench.benchmark.run.evaluate import build_eval_items
+    from ptc_bench.benchmark.evaluation.evaluate import build_eval_items
     from ptc_bench.benchmark.training.examples import EMPTY_ANSWER, select_indices
     from ptc_bench.tasks import get_task
 

@@ -167,7 +167,7 @@ def read_config_file(path: Path) -> tuple[dict[str, object], dict[str, object]]:
     """(run settings, training settings) of a TOML or YAML config file.
 
     With a [train] table, the training settings are its keys and the top-level keys beside it are
-    run settings (`benchmark.run.spec.FILE_SETTINGS`); without one, every key is a training setting.
+    run settings (`benchmark.stage.spec.FILE_SETTINGS`); without one, every key is a training setting.
     """
     if not path.is_file():
         raise UserError(f"config file not found: {path}")

@@ -51,7 +51,7 @@ def split_examples(
     tokenizer: object | None,
 ) -> list[TrainExample]:
     """One pair per window (per gold span for classification); windows without gold get `{}`."""
-    from ptc_bench.benchmark.run.evaluate import build_eval_items
+    from ptc_bench.benchmark.evaluation.evaluate import build_eval_items
     from ptc_bench.tasks import get_task
 
     items = build_eval_items(

@@ -127,7 +127,7 @@ def test_trust_remote_code_comes_from_the_flag_never_from_a_manifest(
     import shutil
 
     from ptc_bench.benchmark.run import cross_eval
-    from ptc_bench.benchmark.run.spec import RunSpec
+    from ptc_bench.benchmark.stage.spec import RunSpec
 
     planted = RunSpec(task="slogans", model=str(tmp_path / "model-with-custom-code")).identity()
     planted["trust_remote_code"] = True  # a run folder that asks for code execution

@@ -8,7 +8,7 @@ import pytest
 
 from ptc_bench.benchmark.generation.generate import GenSettings
 from ptc_bench.benchmark.models.precision import cpu_flags, native_bf16, resolve_precision
-from ptc_bench.benchmark.run.spec import RunSpec
+from ptc_bench.benchmark.stage.spec import RunSpec
 from ptc_bench.core.errors import UserError
 from ptc_bench.core.hashing import stable_hash
 from ptc_bench.core.manifests import RunManifest

@@ -8,7 +8,7 @@ import pytest
 
 from ptc_bench.benchmark.data.sample import materialise_sample
 from ptc_bench.benchmark.run.runner import prepare_data
-from ptc_bench.benchmark.run.spec import RunSpec
+from ptc_bench.benchmark.stage.spec import RunSpec
 from ptc_bench.core.errors import UserError
 
 

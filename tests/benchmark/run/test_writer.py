@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from ptc_bench.benchmark.run.evaluate import SystemOutcome, build_eval_items, evaluate_completions
+from ptc_bench.benchmark.evaluation.evaluate import SystemOutcome, build_eval_items, evaluate_completions
 from ptc_bench.benchmark.run.scoring import RunContext, score_run
-from ptc_bench.benchmark.run.spec import RunSpec
 from ptc_bench.benchmark.run.writer import adapter_info, run_manifest, write_run_folder
+from ptc_bench.benchmark.stage.spec import RunSpec
 from ptc_bench.core.hashing import stable_hash
 from ptc_bench.core.types import Article, Span, SplitData
 from ptc_bench.reports.results import load_results, load_samples

@@ -10,8 +10,8 @@ from ptc_bench.benchmark.approaches.base import StageResult, TrainRequest
 from ptc_bench.core.errors import UserError
 
 if TYPE_CHECKING:
-    from ptc_bench.benchmark.run.spec import RunSpec
-    from ptc_bench.benchmark.run.stage import PreparedData, Reporter
+    from ptc_bench.benchmark.stage.spec import RunSpec
+    from ptc_bench.benchmark.stage.stage import PreparedData, Reporter
     from ptc_bench.tasks import Task
 
 FP32_ONLY = "the tagger trains and tags in fp32; --precision applies to --approach generate"
@@ -72,8 +72,8 @@ class TaggerApproach:
             tagger_recipe,
         )
         from ptc_bench.benchmark.data import load_train_and_validation
-        from ptc_bench.benchmark.run.lock import run_folder_lock
-        from ptc_bench.benchmark.run.log import library_output_to_log
+        from ptc_bench.benchmark.stage.lock import run_folder_lock
+        from ptc_bench.benchmark.stage.log import library_output_to_log
 
         task, config = request.task, request.config
         tokenizer = load_fast_tokenizer(request.model_path, trust_remote_code=request.trust_remote_code)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ptc_bench.benchmark.approaches.tagger.tags import IGNORE, Chunk, TagScheme, chunk_text, gold_tags
-from ptc_bench.benchmark.run.evaluate import EvalItem
+from ptc_bench.benchmark.evaluation.evaluate import EvalItem
 from ptc_bench.core.types import Span
 
 

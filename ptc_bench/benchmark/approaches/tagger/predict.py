@@ -13,7 +13,7 @@ from ptc_bench.benchmark.approaches.tagger.tags import (
     gold_tags,
     merge_spans,
 )
-from ptc_bench.benchmark.run.evaluate import SystemOutcome, outcome_of, window_record
+from ptc_bench.benchmark.evaluation.evaluate import SystemOutcome, outcome_of, window_record
 from ptc_bench.core.records import SampleParse
 from ptc_bench.core.types import Span
 from ptc_bench.tasks import Task

@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 from ptc_bench.benchmark.approaches.tagger.data import TaggedWindow, select_tagged, tag_windows
 from ptc_bench.benchmark.approaches.tagger.tags import SPAN_LAYER, TagScheme
-from ptc_bench.benchmark.run.evaluate import EvalItem, SystemOutcome, build_eval_items
-from ptc_bench.benchmark.run.stage import PreparedData, Reporter
+from ptc_bench.benchmark.evaluation.evaluate import EvalItem, SystemOutcome, build_eval_items
+from ptc_bench.benchmark.stage.stage import PreparedData, Reporter
 from ptc_bench.benchmark.training.config import TrainConfig
 from ptc_bench.core.errors import UserError
 from ptc_bench.core.hashing import stable_hash
@@ -25,7 +25,7 @@ from ptc_bench.tasks import Task
 
 if TYPE_CHECKING:
     from ptc_bench.benchmark.approaches.tagger.train import TaggerTrainResult
-    from ptc_bench.benchmark.run.spec import RunSpec
+    from ptc_bench.benchmark.stage.spec import RunSpec
 
 MAX_CHUNK_TOKENS = 512  # BERT's position limit; longer windows are cut into overlapping chunks
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ptc_bench.benchmark.generation.engines import resolve_engine, vllm_version
-from ptc_bench.benchmark.run.spec import RunSpec
+from ptc_bench.benchmark.stage.spec import RunSpec
 from ptc_bench.core.errors import UserError
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ptc_bench.benchmark.run.evaluate import SystemOutcome, build_eval_items, evaluate_completions
+from ptc_bench.benchmark.evaluation.evaluate import SystemOutcome, build_eval_items, evaluate_completions
 from ptc_bench.core.types import SplitData
 from ptc_bench.metrics.align import AlignPolicy
 from ptc_bench.metrics.summary import SystemSummary, summarize_system

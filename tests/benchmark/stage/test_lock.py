@@ -11,15 +11,15 @@ from pathlib import Path
 
 import pytest
 
-from ptc_bench.benchmark.run.lock import LOCK_NAME, run_folder_lock
 from ptc_bench.benchmark.run.runner import run_benchmark
-from ptc_bench.benchmark.run.spec import RunSpec
+from ptc_bench.benchmark.stage.lock import LOCK_NAME, run_folder_lock
+from ptc_bench.benchmark.stage.spec import RunSpec
 from ptc_bench.core.errors import UserError
 
 HOLD_SCRIPT = """
 import sys, time
 from pathlib import Path
-from ptc_bench.benchmark.run.lock import run_folder_lock
+from ptc_bench.benchmark.stage.lock import run_folder_lock
 with run_folder_lock(Path(sys.argv[1])):
     print("locked", flush=True)
     time.sleep(120)

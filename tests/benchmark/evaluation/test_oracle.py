@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ptc_bench.benchmark.run.oracle import oracle_round_trip
+from ptc_bench.benchmark.evaluation.oracle import oracle_round_trip
 from ptc_bench.core.types import Article, Span, SplitData
 from ptc_bench.tasks import get_task
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from ptc_bench.benchmark.cli import build_parser
-from ptc_bench.benchmark.run.spec import MANIFEST_SETTINGS, RunSpec, read_run_settings
+from ptc_bench.benchmark.stage.spec import MANIFEST_SETTINGS, RunSpec, read_run_settings
 from ptc_bench.benchmark.training.train import warmup_arguments
 from ptc_bench.core.errors import UserError
 from ptc_bench.core.manifests import RunManifest
