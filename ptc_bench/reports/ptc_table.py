@@ -10,7 +10,7 @@ for technique classification the official TC score (accuracy over the gold spans
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from ptc_bench.core.records import DEFAULT_APPROACH, MetricValue, RunResults
@@ -87,8 +87,8 @@ def _is(run: RunResults, approach: str, model: str) -> bool:
     return run.model.approach == approach and run.model.base == model
 
 
-def _newest(runs: object) -> RunResults | None:
-    found = sorted(runs, key=lambda r: (r.created, r.run_id))  # type: ignore[arg-type]
+def _newest(runs: Iterable[RunResults]) -> RunResults | None:
+    found = sorted(runs, key=lambda r: (r.created, r.run_id))
     return found[-1] if found else None
 
 

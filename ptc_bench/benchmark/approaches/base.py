@@ -15,8 +15,7 @@ from typing import TYPE_CHECKING, Protocol
 if TYPE_CHECKING:
     from ptc_bench.benchmark.evaluation.evaluate import EvalItem, SystemOutcome
     from ptc_bench.benchmark.models.quant import Quantization
-    from ptc_bench.benchmark.stage.spec import RunSpec
-    from ptc_bench.benchmark.stage.stage import PreparedData, Reporter
+    from ptc_bench.benchmark.stage.stage import StageInput
     from ptc_bench.benchmark.training.config import TrainConfig
     from ptc_bench.tasks import Task
 
@@ -72,10 +71,7 @@ class Approach(Protocol):
     def training_preset(self, model: str | None) -> Mapping[str, object]:
         """The training settings a model starts from (before a config file and flags)."""
 
-    def run_stage(
-        self, spec: RunSpec, task: Task, data: PreparedData, model_path: str, run_dir: Path,
-        report: Reporter, *, verbose: bool,
-    ) -> StageResult:  # fmt: skip
+    def run_stage(self, given: StageInput) -> StageResult:
         """Train or reuse (when `adapted` is asked), then mark spans on the evaluation windows."""
 
     def train(self, request: TrainRequest) -> dict[str, object]:

@@ -15,8 +15,7 @@ from ptc_bench.core.hashing import stable_hash
 if TYPE_CHECKING:
     from ptc_bench.benchmark.generation.engines.endpoint import EndpointEngine
     from ptc_bench.benchmark.stage.spec import RunSpec
-    from ptc_bench.benchmark.stage.stage import PreparedData, Reporter
-    from ptc_bench.tasks import Task
+    from ptc_bench.benchmark.stage.stage import StageInput
 
 
 def endpoint_engine(spec: RunSpec) -> EndpointEngine:
@@ -34,8 +33,9 @@ def endpoint_engine(spec: RunSpec) -> EndpointEngine:
     )
 
 
-def endpoint_stage(spec: RunSpec, task: Task, data: PreparedData, report: Reporter) -> StageResult:
+def endpoint_stage(given: StageInput) -> StageResult:
     """Completions of the served model for every evaluation prompt, parsed and aligned."""
+    spec, task, data, report = given.spec, given.task, given.data, given.report
     from ptc_bench.benchmark.approaches.completions import complete, eval_items
     from ptc_bench.benchmark.evaluation.evaluate import evaluate_completions
     from ptc_bench.benchmark.generation.engines.endpoint import MessagesRenderer

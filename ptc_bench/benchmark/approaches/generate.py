@@ -22,7 +22,7 @@ from ptc_bench.core.manifests import TrainManifest
 if TYPE_CHECKING:
     from ptc_bench.benchmark.evaluation.evaluate import EvalItem
     from ptc_bench.benchmark.stage.spec import RunSpec
-    from ptc_bench.benchmark.stage.stage import PreparedData, Reporter
+    from ptc_bench.benchmark.stage.stage import PreparedData, Reporter, StageInput
     from ptc_bench.tasks import Task
 
 
@@ -60,26 +60,28 @@ class GenerateApproach:
 
         return dict(TRAIN_PRESETS.get(model or "", {}))
 
-    def run_stage(
-        self, spec: RunSpec, task: Task, data: PreparedData, model_path: str, run_dir: Path,
-        report: Reporter, *, verbose: bool,
-    ) -> StageResult:  # fmt: skip
+    def run_stage(self, given: StageInput) -> StageResult:
         """Adapter (trained or reused), prompts, completions of each system, parsed and aligned."""
         from ptc_bench.benchmark.evaluation.evaluate import evaluate_completions
         from ptc_bench.benchmark.generation.engines import get_engine
         from ptc_bench.benchmark.models.loading import adapter_base_model, adapter_hash, load_model
 
+        spec, task, data, model_path, report = (
+            given.spec,
+            given.task,
+            given.data,
+            given.model_path,
+            given.report,
+        )
         engine = get_engine(spec.engine)
         if engine.served:
             from ptc_bench.benchmark.approaches.endpoint import endpoint_stage
 
-            return endpoint_stage(spec, task, data, report)
+            return endpoint_stage(given)
 
         adapter_dir = None
         if "adapted" in spec.systems:
-            adapter_dir = spec.adapter or train_or_reuse_adapter(
-                spec, task, data, model_path, run_dir, report, verbose=verbose
-            )
+            adapter_dir = spec.adapter or train_or_reuse_adapter(given)
             _wait_for_everyone()  # under accelerate launch, rank 0 saves the adapter the others load
             trained_on = adapter_base_model(adapter_dir)
             if trained_on is not None and trained_on != model_path:
@@ -94,7 +96,7 @@ class GenerateApproach:
                 model_path,
                 adapter_dir,
                 report,
-                log_path=None if verbose else run_dir / "run.log",
+                log_path=None if given.verbose else given.run_dir / "run.log",
             )
         else:
             loaded = load_model(
@@ -178,17 +180,10 @@ class GenerateApproach:
         }
 
 
-def train_or_reuse_adapter(
-    spec: RunSpec,
-    task: Task,
-    data: PreparedData,
-    model_path: str,
-    run_dir: Path,
-    report: Reporter,
-    *,
-    verbose: bool = False,
-) -> Path:
+def train_or_reuse_adapter(given: StageInput) -> Path:
     """Train the task's adapter into the run folder, unless a finished one with this recipe exists."""
+    spec, task, data, model_path = given.spec, given.task, given.data, given.model_path
+    run_dir, report, verbose = given.run_dir, given.report, given.verbose
     from ptc_bench.benchmark.models.fingerprint import local_model_fingerprint
     from ptc_bench.benchmark.models.loading import load_tokenizer
     from ptc_bench.benchmark.training.display import training_display

@@ -19,7 +19,7 @@ from ptc_bench.benchmark.run.record import Started
 from ptc_bench.benchmark.run.scoring import RunContext, score_run
 from ptc_bench.benchmark.run.writer import adapter_info, run_manifest, write_run_folder
 from ptc_bench.benchmark.stage.spec import RunSpec
-from ptc_bench.benchmark.stage.stage import PreparedData, Reporter
+from ptc_bench.benchmark.stage.stage import PreparedData, Reporter, StageInput
 from ptc_bench.core.hashing import split_hash, stable_hash
 from ptc_bench.core.types import SplitData
 from ptc_bench.tasks import Task, get_task
@@ -65,16 +65,16 @@ def run_benchmark(
     output_folder(run_dir)  # a read-only or unusable --runs-dir: one line naming it, before any work
 
     if not is_main_process():  # rank 0 holds the lock and writes run.log for the whole launch
-        return _run_in_folder(spec, task, data, run_dir, report, started, verbose, record=None)
+        return _run_in_folder(spec, task, data, run_dir, report, started, verbose, opened=None)
     from ptc_bench.benchmark.run.record import run_record
 
     identity = {**spec.identity(), "data_hash": data.data_hash}
     with (
         run_folder_lock(run_dir),
         library_output_to_log(run_dir, verbose=verbose),
-        run_record(run_dir, identity, str(Path(data.source_dir).resolve())) as record,
+        run_record(run_dir, identity, str(Path(data.source_dir).resolve())) as opened,
     ):
-        return _run_in_folder(spec, task, data, run_dir, report, started, verbose, record=record)
+        return _run_in_folder(spec, task, data, run_dir, report, started, verbose, opened=opened)
 
 
 def planned_run_dir(spec: RunSpec, data: PreparedData | None = None) -> Path:
@@ -97,7 +97,7 @@ def _run_in_folder(
     started: float,
     verbose: bool,
     *,
-    record: Started | None,
+    opened: Started | None,
 ) -> Path:
     """Adapter, completions, scores and files of a run whose folder this process owns."""
     run_dir.mkdir(parents=True, exist_ok=True)
@@ -111,7 +111,7 @@ def _run_in_folder(
         base = resolve_model(spec.model, report=report)
         model_path, base_manifest = base.path, base.manifest()
     stage = get_approach(spec.approach).run_stage(
-        spec, task, data, model_path, run_dir, report, verbose=verbose
+        StageInput(spec, task, data, model_path, run_dir, report, verbose=verbose)
     )
     context = RunContext(
         spec=spec,
@@ -135,7 +135,7 @@ def _run_in_folder(
     if oracle is None:  # the phrase oracle: gold phrases through the same parser and aligner
         oracle = oracle_outcome(task, data.evaluation, window_chars=spec.window_chars, policy=spec.policy)
     adapter = adapter_info(context)
-    manifest = run_manifest(context, adapter, started=record)
+    manifest = run_manifest(context, adapter, started=opened)
     record = score_run(
         context,
         stage.outcomes,

@@ -10,8 +10,7 @@ from ptc_bench.benchmark.approaches.base import StageResult, TrainRequest
 from ptc_bench.core.errors import UserError
 
 if TYPE_CHECKING:
-    from ptc_bench.benchmark.stage.spec import RunSpec
-    from ptc_bench.benchmark.stage.stage import PreparedData, Reporter
+    from ptc_bench.benchmark.stage.stage import StageInput
     from ptc_bench.tasks import Task
 
 FP32_ONLY = "the tagger trains and tags in fp32; --precision applies to --approach generate"
@@ -51,15 +50,12 @@ class TaggerApproach:
 
         return {**TAGGER_DEFAULTS, **TAGGER_PRESETS.get(model or "", {})}
 
-    def run_stage(
-        self, spec: RunSpec, task: Task, data: PreparedData, model_path: str, run_dir: Path,
-        report: Reporter, *, verbose: bool,
-    ) -> StageResult:  # fmt: skip
+    def run_stage(self, given: StageInput) -> StageResult:
         from ptc_bench.benchmark.approaches.tagger.stage import run_tagger_stage
 
-        if spec.precision != "fp32":
+        if given.spec.precision != "fp32":
             raise UserError(FP32_ONLY)
-        stage = run_tagger_stage(spec, task, data, model_path, run_dir, report, verbose=verbose)
+        stage = run_tagger_stage(given)
         return StageResult(stage.items, stage.outcomes, stage.tagger_dir, None, oracle=stage.oracle)
 
     def train(self, request: TrainRequest) -> dict[str, object]:

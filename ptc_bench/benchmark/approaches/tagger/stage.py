@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from ptc_bench.benchmark.approaches.tagger.data import TaggedWindow, select_tagged, tag_windows
 from ptc_bench.benchmark.approaches.tagger.tags import SPAN_LAYER, TagScheme
 from ptc_bench.benchmark.evaluation.evaluate import EvalItem, SystemOutcome, build_eval_items
-from ptc_bench.benchmark.stage.stage import PreparedData, Reporter
+from ptc_bench.benchmark.stage.stage import PreparedData, Reporter, StageInput
 from ptc_bench.benchmark.training.config import TrainConfig
 from ptc_bench.core.errors import UserError
 from ptc_bench.core.hashing import stable_hash
@@ -68,17 +68,10 @@ def chunk_tokens(tokenizer: Any, spec_max: int) -> int:
     return int(min(spec_max, limit, MAX_CHUNK_TOKENS))
 
 
-def run_tagger_stage(
-    spec: RunSpec,
-    task: Task,
-    data: PreparedData,
-    model_path: str,
-    run_dir: Path,
-    report: Reporter,
-    *,
-    verbose: bool,
-) -> TaggerStage:
+def run_tagger_stage(given: StageInput) -> TaggerStage:
     """Train (or reuse) the tagger, tag the evaluation windows with each system, score the oracle."""
+    spec, task, data, model_path = given.spec, given.task, given.data, given.model_path
+    run_dir, report, verbose = given.run_dir, given.report, given.verbose
     from ptc_bench.benchmark.approaches.tagger.backbone import load_backbone, load_tagger
     from ptc_bench.benchmark.approaches.tagger.predict import predict_spans, tagger_outcome
 
