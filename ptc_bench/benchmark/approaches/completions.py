@@ -38,7 +38,8 @@ def complete(
     spec: RunSpec, task: Task, loaded: Any, items: Sequence[EvalItem], key: str, report: Reporter,
     *, engine: Engine | None = None,
 ) -> list[str]:  # fmt: skip
-    """Completions for every item, through the resumable cache (sharded under accelerate for `hf`)."""
+    """Completions for every item, through the resumable cache (sharded under accelerate when the
+    engine runs on a model loaded in this process)."""
     from ptc_bench.benchmark.generation.cache import CompletionCache
     from ptc_bench.benchmark.generation.distributed import generate_completions_distributed
     from ptc_bench.benchmark.generation.generate import GenSettings, generate_completions
@@ -59,10 +60,15 @@ def complete(
             None, None, prompts, settings,
             cache=cache, model_key=key, no_cache=spec.no_cache, schema=schema, engine=engine,
         )  # fmt: skip
-    else:
+    else:  # a model loaded in this process: its engine built by the registry, sharded under accelerate
+        from ptc_bench.benchmark.generation.engines import EngineRequest, get_engine
+
+        in_process = get_engine(spec.engine).create(
+            EngineRequest(model=loaded.model, tokenizer=loaded.tokenizer)
+        )
         completions = generate_completions_distributed(
             loaded.model, loaded.tokenizer, prompts, settings,
-            cache=cache, model_key=key, no_cache=spec.no_cache, schema=schema,
+            cache=cache, model_key=key, no_cache=spec.no_cache, schema=schema, engine=in_process,
         )  # fmt: skip
     n_cached = sum(1 for c in completions if c.cached)
     if n_cached:

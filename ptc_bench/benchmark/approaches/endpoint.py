@@ -7,10 +7,9 @@ served name, as the base system of an eval run.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from ptc_bench.benchmark.approaches.base import StageResult
-from ptc_bench.core.hashing import stable_hash
 
 if TYPE_CHECKING:
     from ptc_bench.benchmark.generation.engines.endpoint import EndpointEngine
@@ -20,17 +19,18 @@ if TYPE_CHECKING:
 
 def endpoint_engine(spec: RunSpec) -> EndpointEngine:
     """The engine of an endpoint run, as its flags describe it (nothing contacted yet)."""
-    from ptc_bench.benchmark.generation.engines.endpoint import EndpointEngine
+    from ptc_bench.benchmark.generation.engines import EngineRequest, get_engine
 
     assert spec.endpoint is not None
-    return EndpointEngine(
-        spec.endpoint,
-        spec.model,
+    request = EngineRequest(
+        endpoint=spec.endpoint,
+        served_name=spec.model,
         chat=spec.variant == "chat",
         key_variable=spec.api_key_env,
         concurrency=spec.concurrency,
         timeout=spec.request_timeout,
     )
+    return cast("EndpointEngine", get_engine(spec.engine).create(request))
 
 
 def endpoint_stage(given: StageInput) -> StageResult:
@@ -38,12 +38,13 @@ def endpoint_stage(given: StageInput) -> StageResult:
     spec, task, data, report = given.spec, given.task, given.data, given.report
     from ptc_bench.benchmark.approaches.completions import complete, eval_items
     from ptc_bench.benchmark.evaluation.evaluate import evaluate_completions
+    from ptc_bench.benchmark.generation.cache import model_key
     from ptc_bench.benchmark.generation.engines.endpoint import MessagesRenderer
 
     engine = endpoint_engine(spec)
     engine.check()
     items = eval_items(spec, task, data, MessagesRenderer() if spec.variant == "chat" else None, report)
-    key = stable_hash([spec.model, engine.identity()])
+    key = model_key(spec.model, None, None, None, engine.identity())
     texts = complete(spec, task, None, items, key, report, engine=engine)
     usage = engine.usage
     if usage["requests"]:

@@ -89,7 +89,7 @@ class GenerateApproach:
                     f"warning: the adapter was trained on {trained_on}; --model {spec.model} is {model_path}"
                 )
         if not engine.loads_model:
-            completions, items, revision = _complete_with_vllm(
+            completions, items, revision = _complete_on_started_engine(
                 spec,
                 task,
                 data,
@@ -109,12 +109,12 @@ class GenerateApproach:
             items = eval_items(spec, task, data, loaded.tokenizer, report)
             completions = {}
             if "base" in spec.systems:
-                completions["base"] = complete(spec, task, loaded, items, model_key(loaded, None), report)
+                completions["base"] = complete(spec, task, loaded, items, _loaded_key(loaded, None), report)
             if adapter_dir is not None:
                 from ptc_bench.benchmark.models.loading import load_adapter
 
                 adapted = replace(loaded, model=load_adapter(loaded, adapter_dir))
-                key = model_key(loaded, adapter_hash(adapter_dir))
+                key = _loaded_key(loaded, adapter_hash(adapter_dir))
                 completions["adapted"] = complete(spec, task, adapted, items, key, report)
         outcomes = {
             system: evaluate_completions(task, items, texts, system=system, policy=spec.policy)
@@ -248,14 +248,16 @@ def train_or_reuse_adapter(given: StageInput) -> Path:
     return output_dir / "adapter"
 
 
-def _complete_with_vllm(
+def _complete_on_started_engine(
     spec: RunSpec, task: Task, data: PreparedData, model_path: str, adapter_dir: Path | None,
     report: Reporter, *, log_path: Path | None,
 ) -> tuple[dict[str, list[str]], list[EvalItem], str | None]:  # fmt: skip
-    """Base and adapted completions through vLLM: on a CPU one engine each (the adapter merged into
-    a second folder); with LoRA (CUDA) one engine for both, the adapter as a request."""
+    """Base and adapted completions through an engine started on a model folder (today vLLM's): on a
+    CPU one engine each (the adapter merged into a second folder); with LoRA (CUDA) one engine for
+    both, the adapter as a request."""
+    from ptc_bench.benchmark.generation.cache import model_key
+    from ptc_bench.benchmark.generation.engines import EngineRequest, get_engine
     from ptc_bench.benchmark.generation.engines.merged import vllm_target
-    from ptc_bench.benchmark.generation.engines.vllm import VLLMEngine
     from ptc_bench.benchmark.generation.engines.vllm_pool import shared_engines
     from ptc_bench.benchmark.models.loading import adapter_hash, adapter_rank, load_tokenizer, model_revision
     from ptc_bench.benchmark.models.precision import default_device_type
@@ -275,22 +277,27 @@ def _complete_with_vllm(
     completions: dict[str, list[str]] = {}
     with shared_engines():
         for system, target in targets.items():
-            engine = VLLMEngine(
-                target.model_path, tokenizer, precision=spec.precision, device_type=device,
-                lora=target.lora, lora_capacity=max(ranks, default=None), seed=spec.seed, log_path=log_path,
+            engine = get_engine(spec.engine).create(
+                EngineRequest(
+                    tokenizer=tokenizer, model_path=target.model_path, precision=spec.precision,
+                    device_type=device, lora=target.lora, lora_capacity=max(ranks, default=None),
+                    seed=spec.seed, log_path=log_path,
+                )
             )  # fmt: skip
             identity = engine.identity()
-            lora_note = ", LoRA request" if target.lora is not None else ""
-            report(f"{system}: vLLM ({identity['version']}, {identity['dtype']}{lora_note})")
+            described = ", ".join(value for name, value in identity.items() if name != "engine")
+            report(f"{system}: {identity.get('engine', spec.engine)} ({described})")
             digest = adapter_hash(adapter_dir) if system == "adapted" and adapter_dir is not None else None
-            key = stable_hash([spec.model, revision, "none", digest, identity])
+            key = model_key(spec.model, revision, "none", digest, identity)
             completions[system] = complete(spec, task, None, items, key, report, engine=engine)
     return completions, items, revision
 
 
-def model_key(loaded: Any, adapter_digest: str | None) -> str:
-    """Names a model state in the completion cache: id, revision, quantization and adapter."""
-    return stable_hash([loaded.model_id, loaded.revision, loaded.quantization, adapter_digest])
+def _loaded_key(loaded: Any, adapter_digest: str | None) -> str:
+    """The completion cache's name of a model loaded in this process (and its adapter)."""
+    from ptc_bench.benchmark.generation.cache import model_key
+
+    return model_key(loaded.model_id, loaded.revision, loaded.quantization, adapter_digest)
 
 
 def _wait_for_everyone() -> None:

@@ -17,7 +17,7 @@ ALLOWED_FORMATS = ("md", "png", "csv")
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the `compare` sub-command."""
-    from ptc_bench.benchmark.generation.engines import ENGINE_CHOICES
+    from ptc_bench.benchmark.generation.engines import engine_choices
 
     parser = subparsers.add_parser(
         "compare",
@@ -41,7 +41,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument(
         "--engine",
-        choices=("recorded", *ENGINE_CHOICES),
+        choices=("recorded", *engine_choices()),
         default="recorded",
         help="engine of the cross-evaluations: recorded (default) = the one each adapter's run used; "
         "auto, hf or vllm as for bench run",

@@ -10,7 +10,7 @@ from ptc_bench.benchmark.perf.settings import SECTIONS
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the `perf` sub-command."""
-    from ptc_bench.benchmark.generation.engines import ENGINE_CHOICES
+    from ptc_bench.benchmark.generation.engines import engine_choices
     from ptc_bench.benchmark.models.catalogue import DEFAULT_MODEL
 
     parser = subparsers.add_parser(
@@ -33,7 +33,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--only", metavar="S1,S2", help=f"run only these sections ({', '.join(SECTIONS)})")
     parser.add_argument(
         "--engine",
-        choices=ENGINE_CHOICES,
+        choices=engine_choices(),
         default="auto",
         help="generation rows: our hf path always; with vllm (or auto resolving to it, on CUDA) the "
         "vLLM engine on the same windows beside it",

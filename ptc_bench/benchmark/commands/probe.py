@@ -113,7 +113,7 @@ def probe(
         decision_scores,
         si_f1_at,
     )
-    from ptc_bench.benchmark.generation.engines.hf import HFEngine
+    from ptc_bench.benchmark.generation.engines import EngineRequest, default_engine
     from ptc_bench.benchmark.generation.settings import GenSettings
     from ptc_bench.benchmark.models.catalogue import default_prompt_variant, resolve_model
     from ptc_bench.benchmark.models.loading import load_adapter, load_model
@@ -137,9 +137,8 @@ def probe(
         max_new_tokens=task.max_new_tokens, batch_size=args.batch_size, precision=loaded.precision
     )
     forced = [""] * len(prompts)
-    for batch in HFEngine(model, loaded.tokenizer).generate(
-        [p + ANSWER_OPEN for p in prompts], settings, None
-    ):
+    engine = default_engine().create(EngineRequest(model=model, tokenizer=loaded.tokenizer))
+    for batch in engine.generate([p + ANSWER_OPEN for p in prompts], settings, None):
         for index, generated in batch:
             forced[index] = ANSWER_OPEN + generated.text
     outcome = evaluate_completions(task, items, forced, system="forced")

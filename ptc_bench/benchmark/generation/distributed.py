@@ -16,6 +16,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ptc_bench.benchmark.generation.cache import CompletionCache
+from ptc_bench.benchmark.generation.engines.base import Engine
 from ptc_bench.benchmark.generation.generate import Completion, GenSettings, generate_completions
 
 
@@ -55,6 +56,7 @@ def generate_completions_distributed(
     progress: bool = True,
     no_cache: bool = False,
     schema: Mapping[str, Any] | None = None,
+    engine: Engine | None = None,
 ) -> list[Completion]:
     """`generate_completions` over all processes of this accelerate launch; every rank gets all results."""
     from accelerate.utils import gather_object
@@ -64,6 +66,7 @@ def generate_completions_distributed(
         return generate_completions(
             model, tokenizer, prompts, settings,
             cache=cache, model_key=model_key, progress=progress, no_cache=no_cache, schema=schema,
+            engine=engine,
         )  # fmt: skip
     mine = shard_indices(length_sorted_indices(tokenizer, prompts), state.process_index, state.num_processes)
     completions = generate_completions(
@@ -76,6 +79,7 @@ def generate_completions_distributed(
         progress=progress and state.is_main_process,
         no_cache=no_cache,
         schema=schema,
+        engine=engine,
     )
     gathered: list[tuple[int, Completion]] = gather_object(list(zip(mine, completions, strict=True)))
     if cache is not None:

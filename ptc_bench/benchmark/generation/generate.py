@@ -81,9 +81,9 @@ def generate_completions(
     n_cached = sum(1 for key in keys if key in done)
     copies = Counter(keys)  # a prompt given twice is generated once and counts twice
     if pending:
-        from ptc_bench.benchmark.generation.engines.hf import HFEngine
+        from ptc_bench.benchmark.generation.engines import EngineRequest, default_engine
 
-        chosen: Engine = engine if engine is not None else HFEngine(model, tokenizer)
+        chosen = engine or default_engine().create(EngineRequest(model=model, tokenizer=tokenizer))
         todo = list(pending.values())
         with _progress_bar(len(prompts), n_cached, enabled=progress) as advance:
             for batch in chosen.generate([prompts[i] for i in todo], settings, schema):

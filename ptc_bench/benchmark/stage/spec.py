@@ -13,7 +13,12 @@ from pathlib import Path
 from typing import Any
 
 from ptc_bench.benchmark import limits
-from ptc_bench.benchmark.generation.engines import SERVED_ENGINE, engine_from_identity, get_engine
+from ptc_bench.benchmark.generation.engines import (
+    DEFAULT_ENGINE,
+    SERVED_ENGINE,
+    engine_from_identity,
+    get_engine,
+)
 from ptc_bench.benchmark.limits import Range
 from ptc_bench.benchmark.models.catalogue import DEFAULT_MODEL
 from ptc_bench.benchmark.models.precision import PRECISIONS
@@ -110,7 +115,9 @@ class RunSpec:
     adapter: Path | None = None
     approach: str = DEFAULT_APPROACH  # a name of `benchmark.approaches.APPROACHES`
     precision: str = "fp32"  # fp32 or bf16: `--precision auto` is resolved by the approach
-    engine: str = "hf"  # hf, vllm or endpoint: `--engine auto` is resolved before (`generation.engines`)
+    engine: str = (
+        DEFAULT_ENGINE  # a registered engine (`generation.engines`); `--engine auto` is resolved before
+    )
     endpoint: str | None = None  # the OpenAI-compatible base URL of an endpoint run (`model` is its name)
     api_key_env: str = "OPENAI_API_KEY"  # how an endpoint run is made, not what it computes:
     concurrency: int = 8  # these three are no part of the identity

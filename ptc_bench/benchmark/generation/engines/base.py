@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from ptc_bench.benchmark.generation.stopping import StopReason
@@ -35,3 +37,28 @@ class Engine(Protocol):
     ) -> Iterator[list[tuple[int, Generated]]]:
         """Yield finished batches as (index into `prompts`, completion) pairs until all are done."""
         ...
+
+    def check(self) -> None:
+        """One UserError line when the engine cannot serve (an endpoint that does not answer)."""
+        ...
+
+
+@dataclass(frozen=True)
+class EngineRequest:
+    """What an engine is built from; each engine's `create` reads the fields it needs."""
+
+    model: Any = None  # a model loaded in this process (engines that load the model)
+    tokenizer: Any = None
+    model_path: str | None = None  # a model folder an engine is started on
+    precision: str = "fp32"
+    device_type: str = "cpu"
+    lora: tuple[str, Path] | None = None  # (name, adapter folder) served as a LoRA request
+    lora_capacity: int | None = None
+    seed: int = 0
+    log_path: Path | None = None
+    endpoint: str | None = None  # a served model: its base URL and served name
+    served_name: str | None = None
+    chat: bool = False
+    key_variable: str = "OPENAI_API_KEY"
+    concurrency: int = 8
+    timeout: float = 120.0

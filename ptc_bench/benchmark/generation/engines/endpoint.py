@@ -17,7 +17,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from typing import TYPE_CHECKING, Any
 
-from ptc_bench.benchmark.generation.engines.base import Generated
+from ptc_bench.benchmark.generation.engines.base import EngineRequest, Generated
 from ptc_bench.benchmark.generation.stopping import JsonCloseTracker, StopReason
 from ptc_bench.core.errors import UserError
 
@@ -160,3 +160,17 @@ class EndpointEngine:
 
 def _first_line(error: BaseException) -> str:
     return (str(error).splitlines() or [type(error).__name__])[0][:200]
+
+
+def create(request: EngineRequest) -> EndpointEngine:
+    """The registry's constructor: a served model (nothing contacted until `check` or `generate`)."""
+    if request.endpoint is None or request.served_name is None:
+        raise ValueError("the endpoint engine needs the server's URL and the served model's name")
+    return EndpointEngine(
+        request.endpoint,
+        request.served_name,
+        chat=request.chat,
+        key_variable=request.key_variable,
+        concurrency=request.concurrency,
+        timeout=request.timeout,
+    )

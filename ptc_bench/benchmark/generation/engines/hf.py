@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from ptc_bench.benchmark.generation.cache import prompt_hash
-from ptc_bench.benchmark.generation.engines.base import Generated
+from ptc_bench.benchmark.generation.engines.base import EngineRequest, Generated
 from ptc_bench.benchmark.generation.settings import GenSettings
 from ptc_bench.benchmark.generation.stopping import JsonStopCriteria, StopReason
 from ptc_bench.core.errors import UserError
@@ -22,6 +22,9 @@ class HFEngine:
     def __init__(self, model: Any, tokenizer: Any) -> None:
         self.model = model
         self.tokenizer = tokenizer
+
+    def check(self) -> None:
+        """Nothing to check before use (the model is there or its loading has said so)."""
 
     def identity(self) -> dict[str, str]:
         return {"engine": "hf"}
@@ -151,3 +154,10 @@ def left_padding(tokenizer: Any) -> Iterator[None]:
         tokenizer.padding_side = side
         if pad is None:
             tokenizer.pad_token = None
+
+
+def create(request: EngineRequest) -> HFEngine:
+    """The registry's constructor: the model loaded in this process and its tokenizer."""
+    if request.model is None or request.tokenizer is None:
+        raise ValueError("the hf engine needs a loaded model and its tokenizer")
+    return HFEngine(request.model, request.tokenizer)

