@@ -145,60 +145,67 @@ def run_command(args: argparse.Namespace) -> int:
         )
     if args.adapter is not None and len(tasks) > 1:
         raise UserError("--adapter belongs to one task; --task all trains one adapter per technique")
-    preflight(args, tasks)
-    check_adapter(args)
-    for task in tasks:
-        _run_one(args, task, systems=("base", "adapted"), adapter=args.adapter)
+    for spec in checked_specs(args, tasks, systems=("base", "adapted")):
+        _run_one(spec, verbose=args.verbose)
     return 0
 
 
 def eval_command(args: argparse.Namespace) -> int:
     """Handler of `bench eval`."""
     systems = ("adapted",) if args.adapter else ("base",)
-    preflight(args, [args.task])
-    check_adapter(args)
-    _run_one(args, args.task, systems=systems, adapter=args.adapter)
+    (spec,) = checked_specs(args, [args.task], systems=systems)
+    _run_one(spec, verbose=args.verbose)
     return 0
 
 
-def check_adapter(args: argparse.Namespace) -> None:
-    """An --adapter must be a finished folder of the approach (an adapter, a tagger)."""
+def checked_specs(args: argparse.Namespace, tasks: list[str], *, systems: tuple[str, ...]) -> list[RunSpec]:
+    """Every check that needs no model (tasks, model reference, adapter, config file, engine), and the
+    flags turned into one RunSpec per task, once (UserError before any work, no run folder)."""
     from ptc_bench.benchmark.approaches import get_approach
-
-    if args.adapter is not None:
-        get_approach(args.approach).check_trained(args.adapter)
-
-
-def preflight(args: argparse.Namespace, tasks: list[str]) -> None:
-    """Every check that needs no model: tasks, model reference, config file (UserError, no run folder)."""
-    from ptc_bench.benchmark.approaches import get_approach
-    from ptc_bench.benchmark.models.catalogue import check_model_available
+    from ptc_bench.benchmark.models.catalogue import check_model_available, default_prompt_variant
+    from ptc_bench.benchmark.models.quant import resolve_quantization
+    from ptc_bench.benchmark.stage.spec import RunSpec
     from ptc_bench.tasks import get_task
 
     approach = get_approach(args.approach)
+    engine = resolve_engine_flag(args)  # --engine hf or vllm beside --endpoint is one line
     if args.endpoint is not None:
-        _check_endpoint_flags(args)
+        _check_endpoint_flags(args, generates=approach.generates)
     else:
         for task in tasks:
             approach.check(get_task(task), args.model)
         check_model_available(args.model)
-    approach.precision(args.precision)
-    train_config_from_args(args)
-    run_settings(args)
-    resolve_engine_flag(args)
+    if args.adapter is not None:  # a finished folder of the approach (an adapter, a tagger)
+        approach.check_trained(args.adapter)
+    precision = approach.precision(args.precision)
+    train = train_config_from_args(args)
+    settings = run_settings(args)
+    return [
+        RunSpec.from_flags(
+            vars(args),
+            settings,
+            task=task,
+            quantization=resolve_quantization(args.quantization),
+            variant=args.variant or default_prompt_variant(args.model),
+            train=train,
+            systems=systems,
+            adapter=args.adapter,
+            approach=args.approach,
+            precision=precision,
+            engine=engine,
+        )
+        for task in tasks
+    ]
 
 
-def _check_endpoint_flags(args: argparse.Namespace) -> None:
-    """What an endpoint run cannot do, refused before anything is contacted."""
-    from ptc_bench.benchmark.approaches import get_approach
-
-    if not get_approach(args.approach).generates:
+def _check_endpoint_flags(args: argparse.Namespace, *, generates: bool) -> None:
+    """What an endpoint run cannot do, refused before anything is contacted; then the server checked."""
+    if not generates:
         raise UserError(f"--endpoint generates answers: --approach {args.approach} does not")
     if getattr(args, "adapter", None) is not None:
         raise UserError(
             "--endpoint with --adapter: register the LoRA on the server and pass its served name as --model"
         )
-    resolve_engine_flag(args)  # --engine hf or vllm beside --endpoint is one line
     if not args.endpoint.startswith(("http://", "https://")):
         raise UserError(f"--endpoint {args.endpoint!r}: expected an http:// or https:// base URL")
     from ptc_bench.benchmark.generation.engines import SERVED_ENGINE, EngineRequest, get_engine
@@ -226,30 +233,6 @@ def run_settings(args: argparse.Namespace) -> dict[str, Any]:
     return read_run_settings(args.config) if args.config is not None else {}
 
 
-def spec_from_args(
-    args: argparse.Namespace, task: str, *, systems: tuple[str, ...], adapter: Path | None
-) -> RunSpec:
-    """The RunSpec of one task of `bench run` / `bench eval` (a sweep's job computes its run folder so)."""
-    from ptc_bench.benchmark.approaches import get_approach
-    from ptc_bench.benchmark.models.catalogue import default_prompt_variant
-    from ptc_bench.benchmark.models.quant import resolve_quantization
-    from ptc_bench.benchmark.stage.spec import RunSpec
-
-    return RunSpec.from_flags(
-        vars(args),
-        run_settings(args),
-        task=task,
-        quantization=resolve_quantization(args.quantization),
-        variant=args.variant or default_prompt_variant(args.model),
-        train=train_config_from_args(args),
-        systems=systems,
-        adapter=adapter,
-        approach=args.approach,
-        precision=get_approach(args.approach).precision(args.precision),
-        engine=resolve_engine_flag(args),
-    )
-
-
 def parse_spec(command: str, argv: Sequence[str]) -> RunSpec:
     """`bench run|eval ARGV` (one task) parsed, checked before any work and turned into its RunSpec.
 
@@ -263,10 +246,9 @@ def parse_spec(command: str, argv: Sequence[str]) -> RunSpec:
         args = parser.parse_args([command, *argv])
     if args.task == "all":
         raise UserError("one task at a time here ('all' is for the command line)")
-    preflight(args, [args.task])
-    check_adapter(args)
     systems = ("base", "adapted") if command == "run" else ("adapted",) if args.adapter else ("base",)
-    return spec_from_args(args, args.task, systems=systems, adapter=args.adapter)
+    (spec,) = checked_specs(args, [args.task], systems=systems)
+    return spec
 
 
 class _RaisingParser(argparse.ArgumentParser):
@@ -276,11 +258,10 @@ class _RaisingParser(argparse.ArgumentParser):
         raise UserError(message)
 
 
-def _run_one(args: argparse.Namespace, task: str, *, systems: tuple[str, ...], adapter: Path | None) -> None:
+def _run_one(spec: RunSpec, *, verbose: bool) -> None:
     from ptc_bench.benchmark.console import print_run_summary, status_printer
     from ptc_bench.benchmark.run.runner import is_main_process, run_benchmark
 
-    spec = spec_from_args(args, task, systems=systems, adapter=adapter)
-    run_dir = run_benchmark(spec, report=status_printer(), verbose=args.verbose)
+    run_dir = run_benchmark(spec, report=status_printer(), verbose=verbose)
     if is_main_process():
         print_run_summary(run_dir)
