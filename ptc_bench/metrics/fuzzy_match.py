@@ -1,5 +1,7 @@
-"""Best approximate occurrence of a phrase in a text (difflib ratio over word-aligned windows).
+"""Best approximate occurrence of a phrase in a text (rapidfuzz's ratio over word-aligned windows).
 
+The ratio is rapidfuzz's normalised Indel similarity, 2M/(a+b) with M the longest common
+subsequence (computed in C++; `score_cutoff` prunes every window that cannot beat the best so far).
 Windows start and end at word boundaries and their lengths are limited to those that could still
 reach the threshold: a ratio 2M/(a+b) >= t needs t/(2-t) <= a/b <= (2-t)/t.
 """
@@ -7,7 +9,8 @@ reach the threshold: a ratio 2M/(a+b) >= t needs t/(2-t) <= a/b <= (2-t)/t.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from difflib import SequenceMatcher
+
+from rapidfuzz.fuzz import ratio as indel_ratio
 
 
 @dataclass(frozen=True)
@@ -27,8 +30,6 @@ def best_fuzzy_window(text: str, phrase: str, threshold: float) -> FuzzyHit | No
     longest = int(len(phrase) * (2 - threshold) / threshold) + 1
     starts = [i for i in range(len(text)) if _is_start(text, i)]
     ends = [j for j in range(1, len(text) + 1) if _is_end(text, j)]
-    matcher = SequenceMatcher(None, autojunk=False)
-    matcher.set_seq2(phrase)
     best: FuzzyHit | None = None
     end_index = 0
     for start in starts:
@@ -38,11 +39,8 @@ def best_fuzzy_window(text: str, phrase: str, threshold: float) -> FuzzyHit | No
             if end - start > longest:
                 break
             floor = threshold if best is None else best.ratio
-            matcher.set_seq1(text[start:end])
-            if matcher.real_quick_ratio() < floor or matcher.quick_ratio() < floor:
-                continue
-            ratio = matcher.ratio()
-            if ratio < floor:
+            ratio = indel_ratio(text[start:end], phrase, score_cutoff=floor * 100) / 100
+            if ratio < floor or ratio == 0.0:
                 continue
             candidate = FuzzyHit(start, end, ratio)
             if best is None or _better(candidate, best, len(phrase)):
