@@ -18,8 +18,6 @@ from ptc_bench.metrics.families import Family, restricted, score_families
 from ptc_bench.metrics.registry import SPAN_METRIC_NAMES, SPAN_METRICS, is_vacuous
 from ptc_bench.metrics.stats import Component, CounterTable, TestMethod, paired_test
 
-METRIC_NAMES = SPAN_METRIC_NAMES  # the span metrics computed here (metrics.registry has them all)
-
 
 @dataclass(frozen=True)
 class SystemSummary:
@@ -42,7 +40,7 @@ def summarize_system(
     seed: int = 0,
     level: float = 0.95,
 ) -> SystemSummary:
-    """Every metric of METRIC_NAMES with an article-bootstrap CI (iterations=0: no CIs).
+    """Every metric of SPAN_METRIC_NAMES with an article-bootstrap CI (iterations=0: no CIs).
 
     A family with no gold and no predicted unit in scope is undefined (value None, no CI), where
     the official scorer says F1 1.0: nothing was there to find, so the score says nothing.
@@ -120,7 +118,7 @@ def compare_systems(
 
 def _split_metric(name: str) -> tuple[Family, Component]:
     """('flc', 'f1') for 'flc_f1'; ValueError naming the valid metric names otherwise."""
-    if name not in METRIC_NAMES:
-        raise ValueError(f"unknown metric {name!r}; expected one of {', '.join(METRIC_NAMES)}")
+    if name not in SPAN_METRIC_NAMES:
+        raise ValueError(f"unknown metric {name!r}; expected one of {', '.join(SPAN_METRIC_NAMES)}")
     family, component = name.split("_", 1)
     return cast(Family, family), cast(Component, component)

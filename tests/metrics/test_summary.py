@@ -6,7 +6,8 @@ import pytest
 
 from ptc_bench.core.techniques import LABELS
 from ptc_bench.core.types import Span
-from ptc_bench.metrics.summary import METRIC_NAMES, MetricValue, compare_systems, summarize_system
+from ptc_bench.metrics.registry import SPAN_METRIC_NAMES as METRIC_NAMES
+from ptc_bench.metrics.summary import MetricValue, compare_systems, summarize_system
 
 LOADED = "Loaded_Language"
 NAME = "Name_Calling,Labeling"

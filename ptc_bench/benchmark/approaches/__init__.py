@@ -1,7 +1,8 @@
 """The approaches a run can take, registered by name (`--approach`): each implements `Approach`.
 
 Adding one: a module with a class implementing `benchmark.approaches.base.Approach`, and its
-instance in `APPROACHES` below. Nothing else in the toolkit names an approach.
+instance in `APPROACHES` below. Nothing else in the toolkit names an approach, but `bench perf`,
+which measures the generate approach's training and generation as such.
 """
 
 from __future__ import annotations

@@ -56,7 +56,6 @@ class Approach(Protocol):
 
     name: str
     help: str  # one line for --approach's help
-    trained_folder: str  # what --adapter names for this approach, in messages ("adapter", "tagger")
     generates: bool  # writes its answers as text, so an engine (--engine, --endpoint) makes them
 
     def check(self, task: Task, model: str) -> None:

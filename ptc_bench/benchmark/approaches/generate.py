@@ -31,7 +31,6 @@ class GenerateApproach:
 
     name = "generate"
     help = "generate: the LLM writes phrase -> technique JSON"
-    trained_folder = "adapter"
     generates = True
 
     def check(self, task: Task, model: str) -> None:

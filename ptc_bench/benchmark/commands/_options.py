@@ -3,31 +3,14 @@
 from __future__ import annotations
 
 import argparse
-import math
 from collections.abc import Callable
 
 from ptc_bench.benchmark.limits import Range
 
 
-def positive_int(text: str) -> int:
-    """An integer >= 1."""
-    return _int_at_least(text, 1, "a positive integer")
-
-
 def non_negative_int(text: str) -> int:
     """An integer >= 0."""
     return _int_at_least(text, 0, "a non-negative integer")
-
-
-def positive_float(text: str) -> float:
-    """A finite number > 0."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}") from None
-    if not math.isfinite(value) or value <= 0:
-        raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}")
-    return value
 
 
 def share(text: str) -> float:

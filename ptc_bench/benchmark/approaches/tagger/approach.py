@@ -24,7 +24,6 @@ class TaggerApproach:
         "tagger: a BIO token-classification head on the same backbone (LoRA) or an encoder such as "
         "minilm-l6 (full fine-tuning)"
     )
-    trained_folder = "tagger"
     generates = False
 
     def check(self, task: Task, model: str) -> None:

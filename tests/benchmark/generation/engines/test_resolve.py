@@ -67,8 +67,16 @@ def test_an_endpoint_is_its_own_engine_and_refuses_another_engine_beside_it() ->
         resolve_engine("hf", "cpu", endpoint=True)
 
 
-def test_the_registry_describes_each_engine_by_behaviour_and_reads_back_recorded_identities() -> None:
-    from ptc_bench.benchmark.generation.engines import ENGINES, engine_from_identity, get_engine
+def test_the_registry_describes_each_engine_by_behaviour_and_reads_back_recorded_identities(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from ptc_bench.benchmark.generation.engines import (
+        ENGINES,
+        EngineKind,
+        engine_choices,
+        engine_from_identity,
+        get_engine,
+    )
 
     assert [(k.name, k.loads_model, k.served) for k in ENGINES.values()] == [
         ("hf", True, False),
@@ -76,6 +84,10 @@ def test_the_registry_describes_each_engine_by_behaviour_and_reads_back_recorded
         ("endpoint", False, True),
     ]
     assert ENGINES["hf"].identity() is None and ENGINES["endpoint"].identity() == "endpoint"
+    # --engine offers auto and what the registry holds, less the served engine (that is --endpoint)
+    assert engine_choices() == ("auto", "hf", "vllm")
+    monkeypatch.setitem(ENGINES, "extra", EngineKind("extra", "no.such.module", loads_model=True))
+    assert engine_choices() == ("auto", "hf", "vllm", "extra")
     assert engine_from_identity("vllm 0.32.0") == "vllm" and engine_from_identity(None) == "hf"
     with pytest.raises(UserError, match="engine 'tgi': expected one of hf, vllm, endpoint"):
         get_engine("tgi")
