@@ -1,0 +1,151 @@
+"""The endpoint engine against a real HTTP server on 127.0.0.1 (written here: an OpenAI-compatible
+subset), so that the default install tests its requests, not only the vLLM-marked tests."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ptc_bench.benchmark.cli import main
+from ptc_bench.benchmark.generation.engines import EngineRequest, get_engine
+from ptc_bench.benchmark.generation.settings import GenSettings
+from ptc_bench.core.errors import UserError
+
+SERVED = "served-model"
+KEY = "sk-test-key"
+
+
+class _Handler(BaseHTTPRequestHandler):
+    """GET /v1/models and POST /v1/completions, /v1/chat/completions; every request recorded."""
+
+    requests: list[dict[str, Any]]
+
+    def log_message(self, *args: object) -> None:  # keep the test output quiet
+        pass
+
+    def _answer(self, status: int, body: dict[str, Any]) -> None:
+        data = json.dumps(body).encode("utf-8")
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def do_GET(self) -> None:
+        if self.headers.get("Authorization") != f"Bearer {KEY}":
+            self._answer(401, {"error": {"message": "bad key", "type": "invalid_request_error"}})
+            return
+        self._answer(200, {"object": "list", "data": [{"id": SERVED, "object": "model", "owned_by": "me"}]})
+
+    def do_POST(self) -> None:
+        length = int(self.headers.get("Content-Length", "0"))
+        body = json.loads(self.rfile.read(length))
+        self.server.requests.append({"path": self.path, "body": body})  # type: ignore[attr-defined]
+        # the answer names the prompt's first word as a phrase, then rambles after the JSON closes
+        prompt = body["prompt"] if "prompt" in body else body["messages"][-1]["content"]
+        word = prompt.split()[0].strip('"{}')
+        text = json.dumps({word: "Name_Calling,Labeling"}) + " and more text"
+        usage = {"prompt_tokens": 10, "completion_tokens": 7, "total_tokens": 17}
+        if self.path.endswith("/chat/completions"):
+            choice = {"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}
+            self._answer(200, {"id": "c", "object": "chat.completion", "created": 0, "model": SERVED,
+                               "choices": [choice], "usage": usage})  # fmt: skip
+        else:
+            choice = {"index": 0, "text": text, "finish_reason": "length", "logprobs": None}
+            self._answer(200, {"id": "c", "object": "text_completion", "created": 0, "model": SERVED,
+                               "choices": [choice], "usage": usage})  # fmt: skip
+
+
+@pytest.fixture
+def server() -> Iterator[ThreadingHTTPServer]:
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+    httpd.requests = []  # type: ignore[attr-defined]
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield httpd
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+def _url(httpd: ThreadingHTTPServer) -> str:
+    return f"http://127.0.0.1:{httpd.server_address[1]}/v1"
+
+
+def test_completions_requests_usage_and_the_json_cut(
+    server: ThreadingHTTPServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ENDPOINT_TEST_KEY", KEY)
+    request = EngineRequest(
+        endpoint=_url(server), served_name=SERVED, key_variable="ENDPOINT_TEST_KEY", timeout=10
+    )
+    engine = get_engine("endpoint").create(request)
+    engine.check()  # reachable, takes the key, serves the model
+    settings = GenSettings(max_new_tokens=16, seed=3)
+    batches = list(engine.generate(["alpha beta", "gamma delta"], settings, None))
+    found = dict(pair for batch in batches for pair in batch)
+    assert found[0].text == '{"alpha": "Name_Calling,Labeling"}' and found[0].stopped == "json_closed"
+    assert (found[1].n_prompt_tokens, found[1].n_new_tokens) == (10, 7)
+    sent = sorted(server.requests, key=lambda r: r["body"]["prompt"])  # type: ignore[attr-defined]
+    assert [r["path"] for r in sent] == ["/v1/completions"] * 2
+    assert sent[0]["body"] == {
+        "model": SERVED, "prompt": "alpha beta", "max_tokens": 16, "temperature": 0.0, "seed": 3,
+    }  # fmt: skip
+    assert engine.usage == {"prompt_tokens": 20, "completion_tokens": 14, "requests": 2}  # type: ignore[attr-defined]
+
+
+def test_a_wrong_key_and_an_unserved_model_are_one_line(
+    server: ThreadingHTTPServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ENDPOINT_TEST_KEY", "wrong")
+    wrong = EngineRequest(
+        endpoint=_url(server), served_name=SERVED, key_variable="ENDPOINT_TEST_KEY", timeout=10
+    )
+    with pytest.raises(UserError, match=r"refused the API key \(from \$ENDPOINT_TEST_KEY\)"):
+        get_engine("endpoint").create(wrong).check()
+    monkeypatch.setenv("ENDPOINT_TEST_KEY", KEY)
+    other = EngineRequest(
+        endpoint=_url(server), served_name="other", key_variable="ENDPOINT_TEST_KEY", timeout=10
+    )
+    with pytest.raises(UserError, match=f"does not serve model 'other' \\(it serves: {SERVED}\\)"):
+        get_engine("endpoint").create(other).check()
+
+
+def test_bench_eval_through_the_endpoint_end_to_end(
+    server: ThreadingHTTPServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ptc_bench.benchmark.data.sample import materialise_sample
+
+    monkeypatch.setenv("OPENAI_API_KEY", KEY)
+    runs = tmp_path / "runs"
+    argv = [
+        "eval",
+        "--task",
+        "name-calling",
+        "--endpoint",
+        _url(server),
+        "--model",
+        SERVED,
+        "--variant",
+        "chat",
+    ]
+    argv += ["--data-dir", str(materialise_sample()), "--limit-articles", "2", "--iterations", "0"]
+    assert main([*argv, "--runs-dir", str(runs)]) == 0
+    (run_dir,) = runs.glob("name-calling__*")
+    manifest = json.loads((run_dir / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["identity"]["engine"] == "endpoint" and manifest["identity"]["endpoint"] == _url(server)
+    assert KEY not in (run_dir / "manifest.json").read_text(encoding="utf-8")
+    chats = [r for r in server.requests if r["path"] == "/v1/chat/completions"]  # type: ignore[attr-defined]
+    samples = (run_dir / "samples.jsonl").read_text(encoding="utf-8").splitlines()
+    assert len(chats) == len(samples) > 0  # one request a window, in the chat form
+    assert all(json.loads(line)["completion"].endswith('"Name_Calling,Labeling"}') for line in samples)
+    # a second run asks the server nothing: every completion is in the cache
+    assert main([*argv, "--runs-dir", str(runs)]) == 0
+    assert len([r for r in server.requests if r["path"] == "/v1/chat/completions"]) == len(chats)  # type: ignore[attr-defined]
