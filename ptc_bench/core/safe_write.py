@@ -10,6 +10,7 @@ into and refuses one reached through a symbolic link that leads out of the folde
 
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
 from collections.abc import Iterator
@@ -36,6 +37,30 @@ class WriteError(UserError):
 def describe(error: OSError) -> str:
     """The short reason of an OSError ("No space left on device")."""
     return error.strerror or str(error) or type(error).__name__
+
+
+def open_no_follow(path: Path, flags: int, mode: int = 0o644) -> int:
+    """`os.open` that never writes through a symbolic link: a link at `path` is one WriteError line.
+
+    For the files appended or rewritten in place inside a run or runs folder (the lock, run.log, the
+    completion cache, the sweep log), where the atomic temporary-and-rename of the others does not fit.
+    """
+    refuse_link(path)
+    try:
+        return os.open(path, flags | getattr(os, "O_NOFOLLOW", 0), mode)
+    except OSError as error:
+        if error.errno == errno.ELOOP:  # became a link between the check and the open
+            raise WriteError(f"{path} is a symbolic link; refusing to write through it") from None
+        raise
+
+
+def refuse_link(path: Path) -> None:
+    """WriteError when `path` is a symbolic link (checked before any work that would write it)."""
+    if Path(path).is_symlink():
+        target = os.readlink(path)
+        raise WriteError(
+            f"{path} is a symbolic link (to {target}); refusing to write through it: remove the link"
+        )
 
 
 def output_folder(folder: Path, *, within: Path | None = None) -> Path:

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from ptc_bench.benchmark.generation.stopping import StopReason
 from ptc_bench.core.hashing import sha256_text, stable_hash
-from ptc_bench.core.safe_write import WriteError, describe
+from ptc_bench.core.safe_write import WriteError, describe, open_no_follow, refuse_link
 
 logger = logging.getLogger(__name__)
 
@@ -99,6 +99,7 @@ class CompletionCache:
     def __init__(self, path: Path, *, write_path: Path | None = None) -> None:
         self.path = Path(path)
         self.write_path = Path(write_path) if write_path is not None else self.path
+        refuse_link(self.write_path)  # before any generation: appends never go through a link
         self._entries: dict[str, CacheEntry] = {}
         self.reload()
 
@@ -176,7 +177,7 @@ def _append_lines(path: Path, entries: list[CacheEntry]) -> None:
     data = "".join(json.dumps(asdict(entry), ensure_ascii=False) + "\n" for entry in entries).encode("utf-8")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        descriptor = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        descriptor = open_no_follow(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT)
     except OSError as error:
         raise WriteError(f"cannot write the completion cache {path}: {describe(error)}") from None
     try:

@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from ptc_bench.core.errors import UserError
+from ptc_bench.core.safe_write import open_no_follow
 
 LOCK_NAME = ".lock"
 
@@ -23,7 +24,7 @@ def run_folder_lock(run_dir: Path) -> Iterator[None]:
     """Hold the run folder's lock for the block; UserError at once when another process holds it."""
     run_dir.mkdir(parents=True, exist_ok=True)
     path = run_dir / LOCK_NAME
-    descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    descriptor = open_no_follow(path, os.O_RDWR | os.O_CREAT)  # never truncate a link's target
     try:
         try:
             fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)

@@ -8,14 +8,30 @@ always reach the console.
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TextIO
+
+from ptc_bench.core.safe_write import open_no_follow, refuse_link
 
 LOG_NAME = "run.log"
 OWN_PACKAGE = "ptc_bench"
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
+class _NoFollowFileHandler(logging.FileHandler):
+    """A FileHandler appending to run.log, never through a link planted in its place."""
+
+    def __init__(self, path: Path) -> None:
+        refuse_link(path)  # one line before any work
+        super().__init__(path, encoding="utf-8")
+
+    def _open(self) -> TextIO:
+        descriptor = open_no_follow(Path(self.baseFilename), os.O_WRONLY | os.O_APPEND | os.O_CREAT)
+        return os.fdopen(descriptor, "a", encoding="utf-8")
 
 
 class _ConsoleFilter(logging.Filter):
@@ -36,7 +52,7 @@ def library_output_to_log(run_dir: Path, *, verbose: bool = False) -> Iterator[P
     """Route Python warnings, logging and transformers' progress bars to `run_dir/run.log`."""
     run_dir.mkdir(parents=True, exist_ok=True)
     path = run_dir / LOG_NAME
-    to_file = logging.FileHandler(path, encoding="utf-8")
+    to_file = _NoFollowFileHandler(path)
     to_file.setFormatter(logging.Formatter(FORMAT))
     to_console = logging.StreamHandler(sys.stderr)
     to_console.addFilter(_ConsoleFilter(verbose))

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ptc_bench.core.manifests import unfinished_reason
-from ptc_bench.core.safe_write import WriteError, describe
+from ptc_bench.core.safe_write import WriteError, describe, open_no_follow
 
 LOG = Path("sweeps") / "log.jsonl"
 STATES = ("done", "partial", "failed", "pending")
@@ -43,9 +43,8 @@ class SweepLog:
         """One line, one write (O_APPEND): a kill leaves whole lines behind."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
         line = json.dumps({"time": time.time(), **record}, sort_keys=True) + "\n"
-        flags = os.O_WRONLY | os.O_CREAT | os.O_APPEND | getattr(os, "O_NOFOLLOW", 0)
         try:
-            descriptor = os.open(self.path, flags, 0o644)
+            descriptor = open_no_follow(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND)
         except OSError as error:
             raise WriteError(f"cannot write the sweep log {self.path}: {describe(error)}") from None
         try:
