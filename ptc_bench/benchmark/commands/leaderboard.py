@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
+from typing import Any
 
 DEFAULT_FORMATS = "md,html,csv"
 ALLOWED_FORMATS = ("md", "html", "csv")
@@ -32,6 +34,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--out", type=Path, default=None, help="output folder (default: RUNS_DIR/leaderboard)"
     )
+    parser.add_argument(
+        "--verify",
+        action="store_true",
+        help="re-score every run from its prediction files against its data's gold first; a run whose "
+        "numbers its predictions do not give (or that cannot be re-scored) is listed apart, not ranked",
+    )
     parser.set_defaults(handler=run)
 
 
@@ -45,6 +53,8 @@ def run(args: argparse.Namespace) -> int:
 
     formats = parse_formats(args.format, ALLOWED_FORMATS)
     runs, metric, unreadable = load_runs_and_metric(args.runs_dir, args.metric)
+    if args.verify:
+        runs, unreadable = _verified(runs, unreadable)
     board = build_leaderboard(runs, metric, args.split, args.data_hash, unreadable)
     written = write_leaderboard(board, _out(args), formats)
     console = wide_console()
@@ -53,6 +63,25 @@ def run(args: argparse.Namespace) -> int:
     for path in written:
         console.print(f"wrote {path}", highlight=False, markup=False)
     return 0
+
+
+def _verified(runs: list[Any], unreadable: list[Any]) -> tuple[list[Any], list[Any]]:
+    """The runs whose predictions re-score to their numbers; the others moved to the unreadable list."""
+    from ptc_bench.benchmark.run.verify import verify_run
+    from ptc_bench.core.errors import UserError
+    from ptc_bench.reports.results import UnreadableRun
+
+    kept = []
+    for results in runs:
+        try:
+            verify_run(results)
+        except UserError as error:
+            print(f"warning: not ranked: {error}", file=sys.stderr)
+            unreadable = [*unreadable, UnreadableRun(results.run_dir, f"does not verify: {error}")]
+        else:
+            kept.append(results)
+    print(f"verified {len(kept)} of {len(runs)} runs against their predictions", file=sys.stderr)
+    return kept, unreadable
 
 
 def _out(args: argparse.Namespace) -> Path:

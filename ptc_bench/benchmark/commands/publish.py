@@ -14,6 +14,7 @@ import shutil
 from pathlib import Path
 
 from ptc_bench.core.errors import UserError
+from ptc_bench.core.records import RunResults
 
 DEFAULT_DESTINATION = Path("results") / "ptc-dev"
 COPIED = ("results.json", "manifest.json")
@@ -34,13 +35,22 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--to", type=Path, default=DEFAULT_DESTINATION, help=f"destination (default: {DEFAULT_DESTINATION})"
     )
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        help="the run's data folder when it moved (default: the one results.json records); the "
+        "predictions are re-scored against its gold before anything is copied",
+    )
     parser.set_defaults(handler=run)
 
 
-def published_files(run_dir: Path) -> list[Path]:
-    """The files of `run_dir` that are published, checked to exist and to be at most 1 MB each."""
-    files = [run_dir / name for name in COPIED]
-    files += sorted((run_dir / PREDICTIONS).glob("*.txt"))
+def published_files(results: RunResults) -> list[Path]:
+    """The files of a run that are published: results.json, manifest.json and the official-format
+    prediction files of its systems (nothing else of predictions/), each a plain file of at most 1 MB."""
+    from ptc_bench.benchmark.run.verify import prediction_files
+
+    assert results.run_dir is not None
+    files = [results.run_dir / name for name in COPIED] + prediction_files(results)
     _check_sizes(files)
     return files
 
@@ -62,19 +72,25 @@ def train_manifest(run_dir: Path, adapter_path: str | None) -> Path | None:
 
 def _check_sizes(files: list[Path]) -> None:
     for path in files:
+        if path.is_symlink():  # a link in a run folder may point anywhere: never publish its target
+            raise UserError(f"{path}: a symbolic link; refusing to publish what it points to")
         if not path.is_file():
             raise UserError(f"{path}: missing; publish a finished run folder")
         if path.stat().st_size > MAX_BYTES:
             raise UserError(f"{path}: {path.stat().st_size:,} bytes, over the 1 MB a published file may have")
 
 
-def publish(run_dir: Path, destination: Path) -> Path:
-    """Copy the published files of `run_dir` and its report.md to `destination/<run id>/`."""
+def publish(run_dir: Path, destination: Path, *, data_dir: Path | None = None) -> Path:
+    """Copy the published files of `run_dir` and its report.md to `destination/<run id>/`, once its
+    predictions are checked to be in the official format and to re-score to its numbers."""
+    from ptc_bench.benchmark.run.verify import verify_run
     from ptc_bench.reports.results import load_results
     from ptc_bench.reports.run_report import render_markdown
 
+    _check_sizes([run_dir / "results.json"])
     results = load_results(run_dir / "results.json")  # validated: a broken run is not published
-    files = published_files(run_dir)
+    files = published_files(results)
+    verify_run(results, data_dir=data_dir)
     trained = train_manifest(run_dir, results.adapter.path if results.adapter is not None else None)
     target = destination / run_dir.resolve().name
     staging = destination / f".{target.name}.tmp"
@@ -92,6 +108,6 @@ def publish(run_dir: Path, destination: Path) -> Path:
 
 def run(args: argparse.Namespace) -> int:
     """Handler: publish and name the folder written."""
-    target = publish(args.run_dir, args.to)
+    target = publish(args.run_dir, args.to, data_dir=args.data_dir)
     print(f"published {args.run_dir} -> {target}")
     return 0

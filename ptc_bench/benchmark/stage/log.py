@@ -7,13 +7,13 @@ always reach the console.
 
 from __future__ import annotations
 
+import io
 import logging
 import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TextIO
 
 from ptc_bench.core.safe_write import open_no_follow, refuse_link
 
@@ -29,9 +29,11 @@ class _NoFollowFileHandler(logging.FileHandler):
         refuse_link(path)  # one line before any work
         super().__init__(path, encoding="utf-8")
 
-    def _open(self) -> TextIO:
+    def _open(self) -> io.TextIOWrapper:
         descriptor = open_no_follow(Path(self.baseFilename), os.O_WRONLY | os.O_APPEND | os.O_CREAT)
-        return os.fdopen(descriptor, "a", encoding="utf-8")
+        handle = os.fdopen(descriptor, "a", encoding="utf-8")
+        assert isinstance(handle, io.TextIOWrapper)
+        return handle
 
 
 class _ConsoleFilter(logging.Filter):
