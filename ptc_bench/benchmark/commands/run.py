@@ -206,8 +206,7 @@ def _check_endpoint_flags(args: argparse.Namespace, *, generates: bool) -> None:
         raise UserError(
             "--endpoint with --adapter: register the LoRA on the server and pass its served name as --model"
         )
-    if not args.endpoint.startswith(("http://", "https://")):
-        raise UserError(f"--endpoint {args.endpoint!r}: expected an http:// or https:// base URL")
+    check_endpoint_url(args.endpoint)
     from ptc_bench.benchmark.generation.engines import SERVED_ENGINE, EngineRequest, get_engine
 
     request = EngineRequest(
@@ -217,6 +216,29 @@ def _check_endpoint_flags(args: argparse.Namespace, *, generates: bool) -> None:
         timeout=args.request_timeout,
     )
     get_engine(SERVED_ENGINE).create(request).check()  # reachable, takes the key, serves the model
+
+
+def check_endpoint_url(url: str) -> None:
+    """An http(s) base URL with a host, no spaces and no credentials (one line, the URL never echoed
+    with a password in it)."""
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - a bad port raises here
+    except ValueError as error:
+        raise UserError(f"--endpoint: not a URL ({error})") from None
+    if parts.username is not None or parts.password is not None:
+        raise UserError(
+            "--endpoint: credentials in the URL are refused (they would be stored in the run's manifest "
+            "and log); put the key in an environment variable and name it with --api-key-env"
+        )
+    if parts.scheme not in ("http", "https"):
+        raise UserError(f"--endpoint {url!r}: expected an http:// or https:// base URL")
+    if any(character.isspace() for character in url):
+        raise UserError(f"--endpoint {url!r}: a URL has no spaces")
+    if not parts.hostname:
+        raise UserError(f"--endpoint {url!r}: no host in the URL")
 
 
 def resolve_engine_flag(args: argparse.Namespace) -> str:

@@ -163,6 +163,9 @@ def load_train_config(
     return _build(values, path)
 
 
+MAX_CONFIG_BYTES = 1_000_000
+
+
 def read_config_file(path: Path) -> tuple[dict[str, object], dict[str, object]]:
     """(run settings, training settings) of a TOML or YAML config file.
 
@@ -173,23 +176,26 @@ def read_config_file(path: Path) -> tuple[dict[str, object], dict[str, object]]:
         raise UserError(f"config file not found: {path}")
     suffix = path.suffix.lower()
     try:
+        if path.stat().st_size > MAX_CONFIG_BYTES:
+            raise UserError(f"{path}: over {MAX_CONFIG_BYTES:,} bytes; a config file is a short file")
+        text = path.read_text(encoding="utf-8")
         if suffix == ".toml":
             import tomllib
 
-            data: object = tomllib.loads(path.read_text(encoding="utf-8"))
+            data: object = tomllib.loads(text)
         elif suffix in (".yaml", ".yml"):
-            import yaml
-
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            data = _load_yaml(text) or {}
         else:
             raise UserError(f"{path}: config files must end in .toml, .yaml or .yml")
+    except RecursionError:
+        raise UserError(f"{path}: nested too deeply to be a config file") from None
     except (ValueError, ImportError) as error:  # tomllib.TOMLDecodeError is a ValueError
-        raise UserError(f"{path}: cannot parse the config file: {error}") from error
+        raise UserError(f"{path}: cannot parse the config file: {str(error)[:300]}") from None
     except OSError as error:
         raise UserError(f"{path}: cannot read: {error.strerror or error}") from None
     except Exception as error:  # yaml.YAMLError has no common base we import eagerly
         if type(error).__module__.startswith("yaml"):
-            raise UserError(f"{path}: cannot parse the config file: {error}") from error
+            raise UserError(f"{path}: cannot parse the config file: {str(error)[:300]}") from None
         raise
     if not isinstance(data, dict):
         raise UserError(f"{path}: expected a mapping of settings at the top level")
@@ -200,6 +206,23 @@ def read_config_file(path: Path) -> tuple[dict[str, object], dict[str, object]]:
     if "train" not in data:
         run = {}
     return run, {str(key).replace("-", "_"): value for key, value in section.items()}
+
+
+def _load_yaml(text: str) -> object:
+    """YAML without aliases: a config file needs none, and an alias bomb (`*a` lists of lists) would
+    expand to billions of nodes; an alias is one error line instead."""
+    import yaml
+
+    class NoAliasLoader(yaml.SafeLoader):
+        def compose_node(self, parent: object, index: object) -> object:  # type: ignore[override]
+            if self.check_event(yaml.events.AliasEvent):
+                mark = self.peek_event().start_mark
+                raise yaml.YAMLError(
+                    f"line {mark.line + 1}: aliases (*name) are not allowed in a config file"
+                )
+            return super().compose_node(parent, index)  # type: ignore[arg-type]
+
+    return yaml.load(text, Loader=NoAliasLoader)
 
 
 def _reject_unknown(values: Mapping[str, object], where: str) -> None:

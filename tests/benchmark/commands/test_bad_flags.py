@@ -25,6 +25,12 @@ CONFIGS = {  # placeholder in an argument list -> config file content
     "CONFIG_NEGATIVE_SEED": "seed = -1\n[train]\nlora_r = 8\n",
     "CONFIG_HUGE_ITERATIONS": "iterations = 100000000000\n[train]\nlora_r = 8\n",
     "CONFIG_HUGE_RANK": "[train]\nlora_r = 100000000000\n",
+    # reliability round 4, cases 9 and 10: an alias bomb (9^9 items once expanded) and deep nesting
+    "CONFIG_BOMB_YAML": "train:\n  target_modules: &a0 [x, x, x, x, x, x, x, x, x]\n"
+    + "".join(f"  m{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]\n" for i in range(1, 9))
+    + "  lora_r: *a8\n",
+    "CONFIG_DEEP": "[train]\nlora_r = " + "[" * 20_000 + "]" * 20_000 + "\n",
+    "CONFIG_DEEP_YAML": "train:\n  lora_r: " + "[" * 20_000 + "]" * 20_000 + "\n",
 }
 
 # (arguments, a piece of the one error line)
@@ -119,6 +125,20 @@ BAD_FLAGS = [
     ),
     (["eval", "--task", "name-calling", "--concurrency", "0"], "--concurrency: expected a positive integer"),
     (["perf", "--quick", "--adapter", "no-such-adapter"], "no-such-adapter: not an adapter folder"),
+    (["run", "--task", "name-calling", "--config", "CONFIG_BOMB_YAML"], "aliases (*name) are not allowed"),
+    (["run", "--task", "name-calling", "--config", "CONFIG_DEEP"], "nested too deeply to be a config file"),
+    (["run", "--task", "name-calling", "--config", "CONFIG_DEEP_YAML"], "nested too deeply to be a config"),
+    # reliability round 4, cases 6, 11 and 18: endpoint URLs refused before anything is contacted
+    (["eval", "--task", "name-calling", "--model", "m", "--endpoint", "http://[::1"], "not a URL"),
+    (
+        ["eval", "--task", "name-calling", "--model", "m", "--endpoint", "http://127.0.0.1:9/v1 x"],
+        "a URL has no spaces",
+    ),
+    (["eval", "--task", "name-calling", "--model", "m", "--endpoint", "http://"], "no host in the URL"),
+    (
+        ["eval", "--task", "name-calling", "--model", "m", "--endpoint", "http://u:SECRET@127.0.0.1:9/v1"],
+        "credentials in the URL are refused",
+    ),
 ]
 
 
@@ -126,9 +146,12 @@ BAD_FLAGS = [
 def test_bad_flag_is_one_line_exit_2_and_no_run_folder(
     tmp_path: Path, argv: list[str], expected: str
 ) -> None:
+    def config_path(name: str) -> Path:
+        return tmp_path / f"{name}.{'yaml' if name.endswith('_YAML') else 'toml'}"
+
     for name, content in CONFIGS.items():
-        (tmp_path / f"{name}.toml").write_text(content, encoding="utf-8")
-    argv = [str(tmp_path / f"{a}.toml") if a in CONFIGS else a for a in argv]
+        config_path(name).write_text(content, encoding="utf-8")
+    argv = [str(config_path(a)) if a in CONFIGS else a for a in argv]
     env = {k: v for k, v in os.environ.items() if k != "PTC_DATA_DIR"}
     env.update(PYTHONPATH=str(REPO), HF_HUB_OFFLINE="1")
     started = time.perf_counter()
@@ -147,6 +170,7 @@ def test_bad_flag_is_one_line_exit_2_and_no_run_folder(
     assert lines[0].startswith(f"bench {argv[0]}: error: ")
     assert "Traceback" not in done.stderr + done.stdout
     assert not (tmp_path / "runs").exists(), f"a run folder was created ({seconds:.1f} s)"
+    assert "SECRET" not in done.stderr + done.stdout  # a password in a URL is never echoed
 
 
 def test_help_and_usage_errors_return_instead_of_exiting(capsys: pytest.CaptureFixture[str]) -> None:
