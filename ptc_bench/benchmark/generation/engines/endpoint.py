@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import threading
+import time
 from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from typing import TYPE_CHECKING, Any
@@ -26,6 +28,9 @@ if TYPE_CHECKING:
 
 DEFAULT_KEY_VARIABLE = "OPENAI_API_KEY"
 GROUP = 8  # completions handed back (and cached) together
+READ_ATTEMPTS = 3  # an answer that cannot be read is asked again, then reported
+READ_BACKOFF_SECONDS = 0.5
+MAX_COMPLETION_CHARS = 200_000  # a runaway answer is cut there (recorded as a truncation)
 
 
 class MessagesRenderer:
@@ -62,6 +67,7 @@ class EndpointEngine:
         self.key_variable = key_variable
         self.concurrency = concurrency
         key = os.environ.get(key_variable) or "EMPTY"  # a local vLLM server takes any key
+        self._secrets = tuple(secret for secret in (key,) if secret != "EMPTY")
         self.client = OpenAI(base_url=self.url, api_key=key, timeout=timeout, max_retries=retries)
         self.usage = {"prompt_tokens": 0, "completion_tokens": 0, "requests": 0}
         self._usage_lock = threading.Lock()
@@ -74,17 +80,21 @@ class EndpointEngine:
         import openai
 
         try:
-            served = [entry.id for entry in self.client.with_options(max_retries=1).models.list()]
+            served = [str(entry.id) for entry in self.client.with_options(max_retries=1).models.list()]
         except openai.AuthenticationError:
             raise UserError(
                 f"{self.url} refused the API key (from ${self.key_variable}); set it or name another "
                 "variable with --api-key-env"
             ) from None
         except openai.APIConnectionError as error:
-            raise UserError(f"cannot reach the endpoint {self.url}: {_first_line(error)}") from None
+            raise UserError(f"cannot reach the endpoint {self.url}: {self._line(error)}") from None
         except openai.APIStatusError as error:
             raise UserError(
-                f"{self.url}/models answered HTTP {error.status_code}: {_first_line(error)}"
+                f"{self.url}/models answered HTTP {error.status_code}: {self._line(error)}"
+            ) from None
+        except Exception as error:  # a body that is no model list: broken JSON, HTML, a string
+            raise UserError(
+                f"{self.url}/models gave an answer that is no model list: {self._line(error)}"
             ) from None
         if self.model not in served:
             shown = ", ".join(served[:8]) + (" ..." if len(served) > 8 else "")
@@ -113,7 +123,6 @@ class EndpointEngine:
                     finished = []
 
     def _complete(self, prompt: str, settings: GenSettings, schema: Mapping[str, Any] | None) -> Generated:
-        import openai
 
         options: dict[str, Any] = {
             "model": self.model,
@@ -132,30 +141,70 @@ class EndpointEngine:
                 options["response_format"] = response_format
             else:  # not a field of the completions API; OpenAI-compatible servers read it from the body
                 options["extra_body"] = {"response_format": response_format}
-        try:
-            if self.chat:
-                reply: Any = self.client.chat.completions.create(messages=json.loads(prompt), **options)
-                text = reply.choices[0].message.content or ""
-            else:
-                reply = self.client.completions.create(prompt=prompt, **options)
-                text = reply.choices[0].text or ""
-        except openai.APIStatusError as error:
-            raise UserError(f"{self.url} answered HTTP {error.status_code}: {_first_line(error)}") from None
-        except openai.APIConnectionError as error:
-            raise UserError(f"lost the endpoint {self.url}: {_first_line(error)}") from None
+        reply, text = self._request(prompt, options)
         finish = reply.choices[0].finish_reason
         stopped: StopReason = "max_new_tokens" if finish == "length" else "eos"
+        if len(text) > MAX_COMPLETION_CHARS:  # a runaway answer is cut and recorded as a truncation
+            text, stopped = text[:MAX_COMPLETION_CHARS], "max_new_tokens"
         tracker = JsonCloseTracker()
         if tracker.feed(text) and tracker.close_end is not None:
             text, stopped = text[: tracker.close_end], "json_closed"
-        usage = reply.usage
-        n_prompt = int(getattr(usage, "prompt_tokens", 0) or 0)
-        n_new = int(getattr(usage, "completion_tokens", 0) or 0)
+        usage = getattr(reply, "usage", None)
+        n_prompt = _count(getattr(usage, "prompt_tokens", None))
+        n_new = _count(getattr(usage, "completion_tokens", None))
         with self._usage_lock:  # requests finish on worker threads
             self.usage["prompt_tokens"] += n_prompt
             self.usage["completion_tokens"] += n_new
             self.usage["requests"] += 1
         return Generated(text, stopped, n_prompt, n_new)
+
+    def _request(self, prompt: str, options: dict[str, Any]) -> tuple[Any, str]:
+        """One completion's reply and text; an answer that cannot be read is asked again, then one line."""
+        import openai
+
+        problem = ""
+        for attempt in range(READ_ATTEMPTS):
+            if attempt:
+                time.sleep(READ_BACKOFF_SECONDS * attempt)
+            try:
+                if self.chat:
+                    reply: Any = self.client.chat.completions.create(messages=json.loads(prompt), **options)
+                    text = reply.choices[0].message.content
+                else:
+                    reply = self.client.completions.create(prompt=prompt, **options)
+                    text = reply.choices[0].text
+            except openai.APIStatusError as error:
+                raise UserError(
+                    f"{self.url} answered HTTP {error.status_code}: {self._line(error)}"
+                ) from None
+            except openai.APIConnectionError as error:
+                raise UserError(f"lost the endpoint {self.url}: {self._line(error)}") from None
+            except Exception as error:  # broken JSON, HTML, bytes, "choices": [] or null, ...
+                problem = self._line(error)
+                continue
+            if text is None or isinstance(text, str):
+                return reply, text or ""
+            problem = f"the completion is a {type(text).__name__}, not text"
+        raise UserError(f"{self.url} gave an answer that cannot be read ({READ_ATTEMPTS} tries): {problem}")
+
+    def _line(self, error: BaseException) -> str:
+        """The first line of an error, cut to 200 characters, the API key and URL credentials scrubbed."""
+        return scrub(_first_line(error), self._secrets)
+
+
+def scrub(text: str, secrets: Sequence[str] = ()) -> str:
+    """`text` without the given secrets, bearer tokens or credentials of a URL (a server may echo them)."""
+    for secret in secrets:
+        text = text.replace(secret, "***")
+    text = re.sub(r"(?i)(bearer\s+)[^\s'\",]+", r"\1***", text)
+    return re.sub(r"(\w+://)[^/\s:@]+:[^/\s@]+@", r"\1***@", text)
+
+
+def _count(value: object) -> int:
+    """A usage figure as a count: anything but a non-negative integer (a string, -40, 1e30) is 0."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < 10**9:
+        return 0
+    return value
 
 
 def _first_line(error: BaseException) -> str:

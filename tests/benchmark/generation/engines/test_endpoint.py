@@ -4,6 +4,7 @@ subset), so that the default install tests its requests, not only the vLLM-marke
 from __future__ import annotations
 
 import json
+import re
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -14,6 +15,7 @@ import pytest
 
 from ptc_bench.benchmark.cli import main
 from ptc_bench.benchmark.generation.engines import EngineRequest, get_engine
+from ptc_bench.benchmark.generation.engines.endpoint import MAX_COMPLETION_CHARS, scrub
 from ptc_bench.benchmark.generation.settings import GenSettings
 from ptc_bench.core.errors import UserError
 
@@ -37,7 +39,21 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(data)
 
+    def _raw(self, status: int, data: bytes, kind: str = "application/json") -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
     def do_GET(self) -> None:
+        mode = self.server.mode  # type: ignore[attr-defined]
+        if mode == "models-broken":
+            self._raw(200, b'{"data": [')
+            return
+        if mode == "models-string":
+            self._answer(200, {"object": "list", "data": "everything"})
+            return
         if self.headers.get("Authorization") != f"Bearer {KEY}":
             self._answer(401, {"error": {"message": "bad key", "type": "invalid_request_error"}})
             return
@@ -47,11 +63,39 @@ class _Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length", "0"))
         body = json.loads(self.rfile.read(length))
         self.server.requests.append({"path": self.path, "body": body})  # type: ignore[attr-defined]
+        mode = self.server.mode  # type: ignore[attr-defined]
+        broken = {
+            "broken-json": (200, b'{"choices": [', "application/json"),
+            "html": (200, b"<html><body>hello</body></html>", "text/html"),
+            "bytes": (200, b"\xff\xfe\x00garbage", "application/json"),
+            "choices-empty": (
+                200,
+                b'{"id": "c", "object": "text_completion", "choices": []}',
+                "application/json",
+            ),
+            "choices-null": (
+                200,
+                b'{"id": "c", "object": "text_completion", "choices": null}',
+                "application/json",
+            ),
+        }
+        if mode in broken:
+            status, data, kind = broken[mode]
+            self._raw(status, data, kind)
+            return
+        if mode == "echo-key":  # a server that quotes the request's headers in its error
+            message = f"internal error for request with Authorization: {self.headers.get('Authorization')}"
+            self._answer(500, {"error": {"message": message, "type": "server_error"}})
+            return
         # the answer names the prompt's first word as a phrase, then rambles after the JSON closes
         prompt = body["prompt"] if "prompt" in body else body["messages"][-1]["content"]
         word = prompt.split()[0].strip('"{}')
         text = json.dumps({word: "Name_Calling,Labeling"}) + " and more text"
-        usage = {"prompt_tokens": 10, "completion_tokens": 7, "total_tokens": 17}
+        usage: dict[str, Any] = {"prompt_tokens": 10, "completion_tokens": 7, "total_tokens": 17}
+        if mode == "absurd-usage":
+            usage = {"prompt_tokens": "abc", "completion_tokens": -40, "total_tokens": None}
+        if mode == "huge":
+            text = "x" * 300_000
         if self.path.endswith("/chat/completions"):
             choice = {"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}
             self._answer(200, {"id": "c", "object": "chat.completion", "created": 0, "model": SERVED,
@@ -66,6 +110,7 @@ class _Handler(BaseHTTPRequestHandler):
 def server() -> Iterator[ThreadingHTTPServer]:
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
     httpd.requests = []  # type: ignore[attr-defined]
+    httpd.mode = "ok"  # type: ignore[attr-defined]
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     try:
@@ -149,3 +194,75 @@ def test_bench_eval_through_the_endpoint_end_to_end(
     # a second run asks the server nothing: every completion is in the cache
     assert main([*argv, "--runs-dir", str(runs)]) == 0
     assert len([r for r in server.requests if r["path"] == "/v1/chat/completions"]) == len(chats)  # type: ignore[attr-defined]
+
+
+def _engine(httpd: ThreadingHTTPServer, monkeypatch: pytest.MonkeyPatch) -> Any:
+    monkeypatch.setenv("ENDPOINT_TEST_KEY", KEY)
+    monkeypatch.setattr("ptc_bench.benchmark.generation.engines.endpoint.READ_BACKOFF_SECONDS", 0.0)
+    request = EngineRequest(
+        endpoint=_url(httpd), served_name=SERVED, key_variable="ENDPOINT_TEST_KEY", timeout=10
+    )
+    return get_engine("endpoint").create(request)
+
+
+@pytest.mark.parametrize(
+    ("mode", "expected"),
+    [
+        ("broken-json", "gave an answer that cannot be read (3 tries)"),
+        ("html", "gave an answer that cannot be read (3 tries)"),
+        ("bytes", "gave an answer that cannot be read (3 tries)"),
+        ("choices-empty", "gave an answer that cannot be read (3 tries)"),
+        ("choices-null", "gave an answer that cannot be read (3 tries)"),
+    ],
+)
+def test_an_answer_that_cannot_be_read_is_retried_then_one_line(
+    mode: str, expected: str, server: ThreadingHTTPServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Reliability round 4, case 4: malformed completion bodies are typed errors, not tracebacks."""
+    engine = _engine(server, monkeypatch)
+    server.mode = mode  # type: ignore[attr-defined]
+    with pytest.raises(UserError, match=re.escape(expected)) as caught:
+        list(engine.generate(["alpha beta"], GenSettings(max_new_tokens=8), None))
+    assert len(str(caught.value).splitlines()) == 1
+    assert len(server.requests) == 3  # type: ignore[attr-defined]  # asked again, then reported
+
+
+@pytest.mark.parametrize("mode", ["models-broken", "models-string"])
+def test_a_model_list_that_cannot_be_read_is_one_line(
+    mode: str, server: ThreadingHTTPServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    engine = _engine(server, monkeypatch)
+    server.mode = mode  # type: ignore[attr-defined]
+    with pytest.raises(UserError, match="models gave an answer that is no model list"):
+        engine.check()
+
+
+def test_the_key_a_server_echoes_never_reaches_the_message(
+    server: ThreadingHTTPServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Reliability round 4, case 5."""
+    engine = _engine(server, monkeypatch)
+    engine.client = engine.client.with_options(max_retries=0)
+    server.mode = "echo-key"  # type: ignore[attr-defined]
+    with pytest.raises(UserError, match="answered HTTP 500") as caught:
+        list(engine.generate(["alpha beta"], GenSettings(max_new_tokens=8), None))
+    assert KEY not in str(caught.value) and "Bearer ***" in str(caught.value)
+
+
+def test_absurd_usage_counts_nothing_and_a_runaway_answer_is_cut(
+    server: ThreadingHTTPServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Reliability round 4, cases 15 and 17."""
+    engine = _engine(server, monkeypatch)
+    server.mode = "absurd-usage"  # type: ignore[attr-defined]
+    list(engine.generate(["alpha beta"], GenSettings(max_new_tokens=8), None))
+    assert engine.usage == {"prompt_tokens": 0, "completion_tokens": 0, "requests": 1}
+    server.mode = "huge"  # type: ignore[attr-defined]
+    (batch,) = list(engine.generate(["alpha beta"], GenSettings(max_new_tokens=8), None))
+    ((_, generated),) = batch
+    assert len(generated.text) == MAX_COMPLETION_CHARS and generated.stopped == "max_new_tokens"
+
+
+def test_scrub_removes_keys_bearer_tokens_and_url_credentials() -> None:
+    text = "failed: Authorization: Bearer sk-abc123, url http://me:pw@host:1/v1 key sk-abc123"
+    assert scrub(text, ["sk-abc123"]) == "failed: Authorization: Bearer ***, url http://***@host:1/v1 key ***"
