@@ -70,6 +70,20 @@ def train_manifest(run_dir: Path, adapter_path: str | None) -> Path | None:
     return path
 
 
+def _check_destination(destination: Path, target: Path) -> None:
+    """`--to` a folder (made when missing) that is no link, and no link where the run's copy goes."""
+    from ptc_bench.core.safe_write import output_folder
+
+    for path in (destination, target):
+        if path.is_symlink():
+            raise UserError(f"{path} is a symbolic link; refusing to publish through it")
+    if destination.exists() and not destination.is_dir():
+        raise UserError(f"--to {destination}: not a folder")
+    output_folder(destination)
+    if target.exists() and not target.is_dir():
+        raise UserError(f"{target} exists and is not a published run folder")
+
+
 def _check_sizes(files: list[Path]) -> None:
     for path in files:
         if path.is_symlink():  # a link in a run folder may point anywhere: never publish its target
@@ -93,16 +107,22 @@ def publish(run_dir: Path, destination: Path, *, data_dir: Path | None = None) -
     verify_run(results, data_dir=data_dir)
     trained = train_manifest(run_dir, results.adapter.path if results.adapter is not None else None)
     target = destination / run_dir.resolve().name
+    _check_destination(destination, target)
     staging = destination / f".{target.name}.tmp"
     shutil.rmtree(staging, ignore_errors=True)
-    (staging / PREDICTIONS).mkdir(parents=True)
-    for path in files:
-        shutil.copyfile(path, staging / path.relative_to(run_dir))
-    if trained is not None:
-        shutil.copyfile(trained, staging / TRAIN_MANIFEST)
-    (staging / "report.md").write_text(render_markdown(results), encoding="utf-8")
-    shutil.rmtree(target, ignore_errors=True)
-    staging.rename(target)
+    try:
+        (staging / PREDICTIONS).mkdir(parents=True)
+        for path in files:
+            shutil.copyfile(path, staging / path.relative_to(run_dir))
+        if trained is not None:
+            shutil.copyfile(trained, staging / TRAIN_MANIFEST)
+        (staging / "report.md").write_text(render_markdown(results), encoding="utf-8")
+        shutil.rmtree(target, ignore_errors=True)
+        staging.rename(target)
+    except OSError as error:
+        raise UserError(f"cannot publish into {destination}: {error.strerror or error}") from None
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)  # nothing staged is left behind
     return target
 
 

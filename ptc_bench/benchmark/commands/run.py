@@ -177,7 +177,8 @@ def checked_specs(args: argparse.Namespace, tasks: list[str], *, systems: tuple[
         check_model_available(args.model)
     if args.adapter is not None:  # a finished folder of the approach (an adapter, a tagger)
         approach.check_trained(args.adapter)
-    precision = approach.precision(args.precision)
+    # the server computes an endpoint run: this machine's numerics are no part of it (nor of its id)
+    precision = approach.precision(args.precision) if args.endpoint is None else "fp32"
     train = train_config_from_args(args)
     settings = run_settings(args)
     return [

@@ -160,3 +160,30 @@ def test_leaderboard_verify_ranks_only_runs_whose_predictions_give_their_numbers
     assert good.name in ranked
     assert main(argv) == 0  # without --verify both are ranked as they say
     capsys.readouterr()
+
+
+@pytest.mark.parametrize("odd", ["a file", "a linked folder", "a link at the run's copy"])
+def test_publish_to_an_odd_destination_is_one_line_and_leaves_nothing(
+    odd: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Reliability round 4, case 8."""
+    run_dir = _finished_run(tmp_path / "runs")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    destination = tmp_path / "out"
+    if odd == "a file":
+        destination.write_text("x", encoding="utf-8")
+        expected = "not a folder"
+    elif odd == "a linked folder":
+        destination.symlink_to(elsewhere)
+        expected = "is a symbolic link; refusing to publish through it"
+    else:
+        destination.mkdir()
+        (destination / run_dir.name).symlink_to(elsewhere)
+        expected = "is a symbolic link; refusing to publish through it"
+    assert main(["publish", str(run_dir), "--to", str(destination)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and expected in err, err
+    assert list(elsewhere.iterdir()) == []  # nothing written through a link
+    if destination.is_dir() and not destination.is_symlink():
+        assert [p.name for p in destination.iterdir()] == [run_dir.name]  # no staging left

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from ptc_bench.benchmark.generation.settings import GenSettings
 
 DEFAULT_KEY_VARIABLE = "OPENAI_API_KEY"
-GROUP = 8  # completions handed back (and cached) together
+GROUP = 1  # completions handed back (and cached) as each arrives: a kill loses no answered request
 READ_ATTEMPTS = 3  # an answer that cannot be read is asked again, then reported
 READ_BACKOFF_SECONDS = 0.5
 MAX_COMPLETION_CHARS = 200_000  # a runaway answer is cut there (recorded as a truncation)
@@ -105,7 +105,7 @@ class EndpointEngine:
     def generate(
         self, prompts: Sequence[str], settings: GenSettings, schema: Mapping[str, Any] | None
     ) -> Iterator[list[tuple[int, Generated]]]:
-        """Every prompt as one request; finished ones are handed back in groups of `GROUP`."""
+        """Every prompt as one request; each finished one is handed back (and cached) at once."""
         if not prompts:
             return
         with ThreadPoolExecutor(max_workers=self.concurrency) as pool:

@@ -266,3 +266,26 @@ def test_absurd_usage_counts_nothing_and_a_runaway_answer_is_cut(
 def test_scrub_removes_keys_bearer_tokens_and_url_credentials() -> None:
     text = "failed: Authorization: Bearer sk-abc123, url http://me:pw@host:1/v1 key sk-abc123"
     assert scrub(text, ["sk-abc123"]) == "failed: Authorization: Bearer ***, url http://***@host:1/v1 key ***"
+
+
+def test_each_answer_is_handed_back_at_once(
+    server: ThreadingHTTPServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Reliability round 4, case 13: completions reach the cache one by one, so a kill loses none answered."""
+    engine = _engine(server, monkeypatch)
+    batches = list(engine.generate(["a b", "c d", "e f"], GenSettings(max_new_tokens=8), None))
+    assert [len(batch) for batch in batches] == [1, 1, 1]
+
+
+def test_the_local_precision_is_no_part_of_an_endpoint_run(
+    server: ThreadingHTTPServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Reliability round 4, case 14: --precision fp32 or bf16 here, the server computes the same run."""
+    from ptc_bench.benchmark.commands.run import parse_spec
+
+    monkeypatch.setenv("OPENAI_API_KEY", KEY)
+    argv = ["--task", "name-calling", "--endpoint", _url(server), "--model", SERVED]
+    identities = [
+        parse_spec("eval", [*argv, "--precision", choice]).identity() for choice in ("fp32", "bf16")
+    ]
+    assert identities[0] == identities[1] and "precision" not in identities[0]
