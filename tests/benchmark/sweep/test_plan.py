@@ -48,3 +48,15 @@ def test_a_plan_expands_models_approaches_and_tasks_in_order(tmp_path: Path) -> 
     assert [job.task for job in evals] == list(SLUGS)
     assert {job.command for job in evals} == {"eval"} and evals[0].name == "eval " + SLUGS[0]
     assert len({job.key for job in plan.jobs}) == 8 + 14
+
+
+def test_the_repositorys_ptc_plan_lists_the_whole_table() -> None:
+    plan = read_plan(Path(__file__).resolve().parents[3] / "plans" / "ptc-dev.toml")
+    names = [job.name for job in plan.jobs]
+    assert names == (
+        [f"tagger {slug}" for slug in SLUGS] + ["tagger span-identification"]
+        + [f"generate {slug}" for slug in SLUGS] + ["generate span-identification"]
+        + ["generate technique-classification"]
+    )  # fmt: skip
+    assert plan.runs_dir.resolve().name == "ptc-dev" and plan.runs_dir.resolve().parent.name == "runs"
+    assert all("vllm" in job.argv for job in plan.jobs if job.label == "generate")
