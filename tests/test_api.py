@@ -14,22 +14,6 @@ from ptc_bench.benchmark.data import load_split, load_train_and_validation
 from ptc_bench.core.errors import UserError
 
 REPO = Path(__file__).resolve().parent
-
-
-@pytest.fixture(scope="module")
-def sample_dir() -> Path:
-    from ptc_bench.benchmark.data.sample import materialise_sample
-
-    return materialise_sample()
-
-
-@pytest.fixture(scope="module")
-def tiny_path() -> Path:
-    from tests.benchmark.tiny_helpers import tiny_model_path
-
-    return tiny_model_path()
-
-
 QUICK = {"limit_articles": 2, "window_chars": 500, "max_new_tokens": 48, "iterations": 50}
 
 
