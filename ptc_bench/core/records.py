@@ -171,11 +171,21 @@ class ModelInfo:
     revision: str | None
     quantization: str
     approach: str = DEFAULT_APPROACH  # a name of `benchmark.approaches.APPROACHES`
+    endpoint: str | None = None  # the server's base URL when a served model answered (`--endpoint`)
 
     @property
     def label(self) -> str:
-        """How tables name the model: the base, and the approach when it is not generation."""
-        return self.base if self.approach == DEFAULT_APPROACH else f"{self.base} ({self.approach})"
+        """How tables name the model: the base, the approach when it is not generation, and the
+        server when a served model answered (so a local and a served model of one name stay apart)."""
+        label = self.base if self.approach == DEFAULT_APPROACH else f"{self.base} ({self.approach})"
+        return label if self.endpoint is None else f"{label} @ {self.endpoint}"
+
+    def to_json(self) -> dict[str, Any]:
+        """results.json's `model` (`endpoint` only for a served model, as files before it had none)."""
+        document = asdict(self)
+        if self.endpoint is None:
+            del document["endpoint"]
+        return document
 
 
 @dataclass(frozen=True)
@@ -253,7 +263,7 @@ class RunResults:
             "split": self.split,
             "prompt_variant": self.prompt_variant,
             "data": asdict(self.data),
-            "model": asdict(self.model),
+            "model": self.model.to_json(),
             "adapter": None if self.adapter is None else asdict(self.adapter),
             "manifest_hash": self.manifest_hash,
             "systems": {name: system.to_json() for name, system in self.systems.items()},
@@ -283,6 +293,7 @@ class RunResults:
                 raw["model"]["revision"],
                 raw["model"]["quantization"],
                 raw["model"].get("approach", "generate"),
+                raw["model"].get("endpoint"),
             ),
             adapter=None
             if adapter is None

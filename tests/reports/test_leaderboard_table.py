@@ -150,3 +150,23 @@ def test_an_unfinished_run_is_left_out_and_said_so(tmp_path: Path, fake: ModuleT
     assert bad.run_dir == crashed
     assert bad.reason == "unfinished: its last attempt is error: out of memory (re-run it)"
     assert excluded_table([], unreadable)["reason"].tolist() == [bad.reason]
+
+
+def test_a_served_and_a_local_model_of_one_name_stay_apart(tmp_path: Path, fake: ModuleType) -> None:
+    """Reliability round 4, case 7: the leaderboard and the comparison name the server."""
+    from ptc_bench.reports.comparison import comparison_matrix
+
+    runs = tmp_path / "runs"
+    fake.write_run(
+        runs / "local",
+        fake.results_dict("local", adapter_task=None, kind="eval", base_f1=0.2, adapted_f1=None),
+    )
+    served = fake.results_dict("served", adapter_task=None, kind="eval", base_f1=0.4, adapted_f1=None,
+                               created="2024-05-02T10:00:00+00:00")  # fmt: skip
+    served["model"]["endpoint"] = "http://127.0.0.1:8000/v1"
+    fake.write_run(runs / "served", served)
+    loaded = load_runs(runs)
+    ranked, _ = leaderboard_table(loaded, "flc_f1")
+    assert sorted(ranked["model"]) == ["tiny-llama", "tiny-llama @ http://127.0.0.1:8000/v1"]
+    matrix = comparison_matrix(loaded, "flc_f1")  # keyed by the model's label: two rows, not one
+    assert len(matrix.index) == 2

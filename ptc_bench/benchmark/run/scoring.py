@@ -98,7 +98,9 @@ def score_run(
             n_articles=len(context.evaluation.articles),
             n_windows=len({(i.window.article_id, i.window.index) for i in context.items}),
         ),
-        model=ModelInfo(context.model_id, context.model_revision, spec.quantization, spec.approach),
+        model=ModelInfo(
+            context.model_id, context.model_revision, spec.quantization, spec.approach, spec.endpoint
+        ),
         adapter=adapter,
         manifest_hash=manifest_hash,
         systems=systems,

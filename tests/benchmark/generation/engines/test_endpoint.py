@@ -187,6 +187,8 @@ def test_bench_eval_through_the_endpoint_end_to_end(
     manifest = json.loads((run_dir / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["identity"]["engine"] == "endpoint" and manifest["identity"]["endpoint"] == _url(server)
     assert KEY not in (run_dir / "manifest.json").read_text(encoding="utf-8")
+    model = json.loads((run_dir / "results.json").read_text(encoding="utf-8"))["model"]
+    assert model["base"] == SERVED and model["endpoint"] == _url(server)
     chats = [r for r in server.requests if r["path"] == "/v1/chat/completions"]  # type: ignore[attr-defined]
     samples = (run_dir / "samples.jsonl").read_text(encoding="utf-8").splitlines()
     assert len(chats) == len(samples) > 0  # one request a window, in the chat form
