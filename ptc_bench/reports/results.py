@@ -6,7 +6,7 @@ import json
 import logging
 import math
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -21,6 +21,7 @@ from ptc_bench.core.records import SCHEMA_DIR, RunResults, SampleRecord
 logger = logging.getLogger(__name__)
 
 RESULTS_FILE = "results.json"
+FUTURE_SLACK = timedelta(days=1)  # clocks differ between machines; a run dated later is refused
 SAMPLES_FILE = "samples.jsonl"
 
 
@@ -62,9 +63,13 @@ def _non_finite(value: object, where: str = "$") -> str | None:
 def _semantic_error(raw: dict[str, Any]) -> str | None:
     """Cross-field checks the schema cannot express."""
     try:
-        datetime.fromisoformat(raw["created"].replace("Z", "+00:00"))
+        created = datetime.fromisoformat(raw["created"].replace("Z", "+00:00"))
     except ValueError:
         return f"$.created: {raw['created']!r} is not an ISO-8601 date-time"
+    if created.tzinfo is None:
+        created = created.replace(tzinfo=timezone.utc)
+    if created > datetime.now(timezone.utc) + FUTURE_SLACK:  # it would win every "newest run" choice
+        return f"$.created: {raw['created']!r} is in the future"
     for index, comparison in enumerate(raw["comparisons"]):
         for key in ("system_a", "system_b"):
             if comparison[key] not in raw["systems"]:

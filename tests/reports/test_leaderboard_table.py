@@ -170,3 +170,16 @@ def test_a_served_and_a_local_model_of_one_name_stay_apart(tmp_path: Path, fake:
     assert sorted(ranked["model"]) == ["tiny-llama", "tiny-llama @ http://127.0.0.1:8000/v1"]
     matrix = comparison_matrix(loaded, "flc_f1")  # keyed by the model's label: two rows, not one
     assert len(matrix.index) == 2
+
+
+def test_a_run_dated_in_the_future_is_unreadable_not_the_newest(tmp_path: Path, fake: ModuleType) -> None:
+    """Reliability round 4, case 16: a planted copy dated 2099 cannot win every "newest run" choice."""
+    from ptc_bench.reports.results import load_runs_tolerant
+
+    runs = tmp_path / "runs"
+    fake.write_run(runs / "real", fake.results_dict("real"))
+    fake.write_run(runs / "planted", fake.results_dict("planted", created="2099-01-01T00:00:00+00:00"))
+    loaded, unreadable = load_runs_tolerant(runs)
+    assert [run.run_id for run in loaded] == ["real"]
+    (bad,) = unreadable
+    assert "$.created: '2099-01-01T00:00:00+00:00' is in the future" in bad.reason

@@ -27,10 +27,10 @@ if TYPE_CHECKING:
     from ptc_bench.benchmark.generation.settings import GenSettings
 
 DEFAULT_KEY_VARIABLE = "OPENAI_API_KEY"
-GROUP = 1  # completions handed back (and cached) as each arrives: a kill loses no answered request
 READ_ATTEMPTS = 3  # an answer that cannot be read is asked again, then reported
 READ_BACKOFF_SECONDS = 0.5
 MAX_COMPLETION_CHARS = 200_000  # a runaway answer is cut there (recorded as a truncation)
+CONSTRAINT_SAMPLE = 4  # with --constrained, the first answers checked against the schema
 
 
 class MessagesRenderer:
@@ -113,17 +113,25 @@ class EndpointEngine:
                 pool.submit(self._complete, prompt, settings, schema): index
                 for index, prompt in enumerate(prompts)
             }
-            finished: list[tuple[int, Generated]] = []
+            checked: list[bool] = []  # with a schema: did the first answers follow it?
             while running:
                 done, _ = wait(running, return_when=FIRST_COMPLETED)
                 for future in done:
-                    finished.append((running.pop(future), future.result()))
-                if len(finished) >= GROUP or not running:
-                    yield finished
-                    finished = []
+                    generated = future.result()
+                    index = running.pop(future)
+                    if settings.constrained and schema is not None and len(checked) < CONSTRAINT_SAMPLE:
+                        checked.append(_follows(generated.text, schema))
+                        if len(checked) == min(CONSTRAINT_SAMPLE, len(prompts)) and not any(checked):
+                            for pending in running:
+                                pending.cancel()
+                            raise UserError(
+                                f"{self.url} does not honour the JSON schema (none of the first "
+                                f"{len(checked)} answers follows it): it ignores response_format; use a "
+                                "server with guided decoding (vLLM, llama.cpp) or leave out --constrained"
+                            )
+                    yield [(index, generated)]  # cached at once: a kill loses no answered request
 
     def _complete(self, prompt: str, settings: GenSettings, schema: Mapping[str, Any] | None) -> Generated:
-
         options: dict[str, Any] = {
             "model": self.model,
             "max_tokens": settings.max_new_tokens,
@@ -198,6 +206,17 @@ def scrub(text: str, secrets: Sequence[str] = ()) -> str:
         text = text.replace(secret, "***")
     text = re.sub(r"(?i)(bearer\s+)[^\s'\",]+", r"\1***", text)
     return re.sub(r"(\w+://)[^/\s:@]+:[^/\s@]+@", r"\1***@", text)
+
+
+def _follows(text: str, schema: Mapping[str, Any]) -> bool:
+    """Whether `text` is JSON that validates against `schema`."""
+    import jsonschema
+
+    try:
+        jsonschema.validate(json.loads(text), dict(schema))
+    except (ValueError, jsonschema.ValidationError, jsonschema.SchemaError):
+        return False
+    return True
 
 
 def _count(value: object) -> int:

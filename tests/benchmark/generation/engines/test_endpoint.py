@@ -291,3 +291,23 @@ def test_the_local_precision_is_no_part_of_an_endpoint_run(
         parse_spec("eval", [*argv, "--precision", choice]).identity() for choice in ("fp32", "bf16")
     ]
     assert identities[0] == identities[1] and "precision" not in identities[0]
+
+
+def test_a_server_that_ignores_the_schema_is_one_line(
+    server: ThreadingHTTPServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Reliability round 4, case 12: --constrained through a server that ignores response_format."""
+    engine = _engine(server, monkeypatch)
+    server.mode = "free-text"  # type: ignore[attr-defined]
+    schema = {
+        "type": "object",
+        "additionalProperties": {"enum": ["Slogans"]},
+    }  # the answers name another label
+    settings = GenSettings(max_new_tokens=8, constrained=True)
+    with pytest.raises(UserError, match="does not honour the JSON schema \\(none of the first 4 answers"):
+        list(engine.generate(["a b", "c d", "e f", "g h", "i j", "k l"], settings, schema))
+    sent = server.requests[0]["body"]  # type: ignore[attr-defined]
+    assert sent["response_format"]["json_schema"]["schema"] == schema  # it was asked, in the body
+    server.mode = "ok"  # type: ignore[attr-defined]
+    honoured = {"type": "object", "additionalProperties": {"enum": ["Name_Calling,Labeling"]}}
+    assert len(list(engine.generate(["a b", "c d"], settings, honoured))) == 2
