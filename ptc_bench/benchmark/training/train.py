@@ -14,7 +14,7 @@ import resource
 import sys
 import time
 from collections.abc import Mapping, Sequence, Sized
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from datetime import datetime, timezone
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -31,6 +31,7 @@ from ptc_bench.core.manifests import TrainManifest
 from ptc_bench.core.safe_write import atomic_write_text
 
 MANIFEST_NAME = "manifest.json"
+PENDING_MANIFEST_NAME = "manifest.pending.json"  # written before the adapter is saved, removed after
 VERSIONED_PACKAGES = ("torch", "transformers", "peft", "trl", "bitsandbytes", "accelerate", "datasets")
 
 
@@ -177,16 +178,25 @@ def train_adapter(
 
     # --- train ---------------------------------------------------------------------------------
     last = last_complete_checkpoint(checkpoints, _report) if resume else None
+    pending_path = output_dir / PENDING_MANIFEST_NAME
+    adapter_dir = output_dir / "adapter"
+    manifest_path = output_dir / MANIFEST_NAME
+    finished = _finished_before(pending_path, last) if last is not None else None
+    if finished is not None and last is not None:  # trained to the end; only saving the adapter was cut
+        _report(f"training had finished at {last}; saving its adapter")
+        _load_adapter_weights(trainer.model, Path(last))
+        trainer.save_model(str(adapter_dir))
+        manifest = replace(finished, resumed_from=last)
+        if trainer.is_world_process_zero():
+            atomic_write_text(manifest_path, manifest.write_text())
+            pending_path.unlink(missing_ok=True)
+        return _result(adapter_dir, manifest_path, manifest)
     outcome = trainer.train(resume_from_checkpoint=last)
     first_step = int(getattr(trainer, "_initial_global_step", 0)) if last else 0  # where it resumed
     train_loss = whole_run_loss(
         trainer.state.log_history, first_step, trainer.state.global_step, outcome.training_loss
     )
     eval_loss = _kept_model_eval_loss(trainer) if evaluating else None
-
-    # --- save ----------------------------------------------------------------------------------
-    adapter_dir = output_dir / "adapter"
-    trainer.save_model(str(adapter_dir))  # rank 0 only; saves the adapter and the tokenizer
     wall = time.perf_counter() - started
     manifest = TrainManifest(
         kind="adapter",
@@ -218,19 +228,45 @@ def train_adapter(
             "peak_memory": _peak_memory(cuda),
         },
     )
-    manifest_path = output_dir / MANIFEST_NAME
+
+    # --- save: the manifest first as pending (a kill while the adapter is saved loses nothing) ----
+    if trainer.is_world_process_zero():
+        atomic_write_text(pending_path, manifest.write_text())
+    trainer.save_model(str(adapter_dir))  # rank 0 only; saves the adapter and the tokenizer
     if trainer.is_world_process_zero():
         atomic_write_text(manifest_path, manifest.write_text())
+        pending_path.unlink(missing_ok=True)
+    return _result(adapter_dir, manifest_path, manifest)
+
+
+def _result(adapter_dir: Path, manifest_path: Path, manifest: TrainManifest) -> TrainResult:
     return TrainResult(
         adapter_dir=adapter_dir,
         manifest_path=manifest_path,
-        train_loss=train_loss,
-        eval_loss=eval_loss,
-        global_step=trainer.state.global_step,
-        resumed_from=last,
-        wall_seconds=wall,
+        train_loss=manifest.train_loss,
+        eval_loss=manifest.eval_loss,
+        global_step=manifest.global_step,
+        resumed_from=manifest.resumed_from,
+        wall_seconds=manifest.wall_seconds,
         manifest=manifest,
     )
+
+
+def _finished_before(pending_path: Path, checkpoint: str) -> TrainManifest | None:
+    """The pending manifest of a training that reached its end at `checkpoint`, if there is one."""
+    pending = TrainManifest.read(pending_path)
+    if pending is None:
+        return None
+    state = json.loads((Path(checkpoint) / "trainer_state.json").read_text(encoding="utf-8"))
+    return pending if state.get("global_step") == pending.global_step else None
+
+
+def _load_adapter_weights(model: Any, checkpoint: Path) -> None:
+    """The LoRA weights of a checkpoint loaded into the model being trained (peft's own loader)."""
+    from peft import set_peft_model_state_dict
+    from peft.utils import load_peft_weights
+
+    set_peft_model_state_dict(model, load_peft_weights(str(checkpoint), device="cpu"))
 
 
 def shared_arguments(

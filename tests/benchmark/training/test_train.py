@@ -186,3 +186,59 @@ def test_bf16_autocast_steps_stay_within_one_percent_of_fp32(tmp_path: Path) -> 
     assert len(fp32) == len(bf16) == 3
     assert bf16[-1]["loss"] == pytest.approx(fp32[-1]["loss"], rel=1e-2)
     assert bf16[0]["grad_norm"] != fp32[0]["grad_norm"]
+
+
+TIMING_KEYS = {"eval_runtime", "eval_samples_per_second", "eval_steps_per_second"}
+TIMING_KEYS |= {"train_runtime", "train_samples_per_second", "train_steps_per_second"}
+
+
+def _log_without_timings(manifest: TrainResult) -> list[dict[str, object]]:
+    return [
+        {k: v for k, v in entry.items() if k not in TIMING_KEYS} for entry in manifest.manifest.log_history
+    ]
+
+
+def test_a_kill_while_the_adapter_is_saved_finishes_to_the_uninterrupted_training(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Reliability round 4, case 3: no extra step, the same loss, log and adapter as without the kill."""
+    from trl import SFTTrainer
+
+    config = TrainConfig(**{**FAST.to_dict(), "max_steps": 3})
+    options = {
+        "model_id": str(tiny_model_path()),
+        "quantization": "none",
+        "config": config,
+        "progress": False,
+    }
+    reference = train_adapter(EXAMPLES, EXAMPLES[:2], output_dir=tmp_path / "reference", **options)  # type: ignore[arg-type]
+
+    original = SFTTrainer.save_model
+
+    def killed_while_saving(
+        self: SFTTrainer, output_dir: str | None = None, _internal_call: bool = False
+    ) -> None:
+        if _internal_call:  # the checkpoints training saves: left alone
+            original(self, output_dir, _internal_call)
+            return
+        Path(output_dir or "").mkdir(parents=True)  # the adapter's folder appears, then the process dies
+        raise KeyboardInterrupt
+
+    cut = tmp_path / "cut"
+    monkeypatch.setattr(SFTTrainer, "save_model", killed_while_saving)
+    with pytest.raises(KeyboardInterrupt):
+        train_adapter(EXAMPLES, EXAMPLES[:2], output_dir=cut, **options)  # type: ignore[arg-type]
+    assert (cut / "manifest.pending.json").is_file() and not (cut / "manifest.json").exists()
+    monkeypatch.setattr(SFTTrainer, "save_model", original)
+
+    resumed = train_adapter(EXAMPLES, EXAMPLES[:2], output_dir=cut, **options)  # type: ignore[arg-type]
+    assert resumed.resumed_from is not None and resumed.resumed_from.endswith("checkpoint-3")
+    assert (resumed.global_step, resumed.train_loss, resumed.eval_loss) == (
+        reference.global_step, reference.train_loss, reference.eval_loss
+    )  # fmt: skip
+    assert resumed.manifest.epochs_run == reference.manifest.epochs_run
+    assert _log_without_timings(resumed) == _log_without_timings(reference)
+    assert (cut / "adapter" / "adapter_model.safetensors").read_bytes() == (
+        tmp_path / "reference" / "adapter" / "adapter_model.safetensors"
+    ).read_bytes()
+    assert not (cut / "manifest.pending.json").exists()
