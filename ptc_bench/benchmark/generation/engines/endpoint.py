@@ -71,6 +71,7 @@ class EndpointEngine:
         self.client = OpenAI(base_url=self.url, api_key=key, timeout=timeout, max_retries=retries)
         self.usage = {"prompt_tokens": 0, "completion_tokens": 0, "requests": 0}
         self._usage_lock = threading.Lock()
+        self._schema_form: dict[str, Any] | None = None  # set once the server refuses a json_schema
 
     def identity(self) -> dict[str, str]:
         return {"engine": "endpoint", "url": self.url, "model": self.model}
@@ -146,10 +147,15 @@ class EndpointEngine:
                 "json_schema": {"name": "answer", "schema": dict(schema), "strict": True},
             }
             if self.chat:
-                options["response_format"] = response_format
+                options["response_format"] = self._schema_form or response_format
             else:  # not a field of the completions API; OpenAI-compatible servers read it from the body
                 options["extra_body"] = {"response_format": response_format}
-        reply, text = self._request(prompt, options)
+        try:
+            reply, text = self._request(prompt, options)
+        except _SchemaRefused:  # a chat API that takes only {"type": "json_object"}: that form from now on
+            self._schema_form = {"type": "json_object"}
+            options["response_format"] = self._schema_form
+            reply, text = self._request(prompt, options)
         finish = reply.choices[0].finish_reason
         stopped: StopReason = "max_new_tokens" if finish == "length" else "eos"
         if len(text) > MAX_COMPLETION_CHARS:  # a runaway answer is cut and recorded as a truncation
@@ -182,8 +188,15 @@ class EndpointEngine:
                     reply = self.client.completions.create(prompt=prompt, **options)
                     text = reply.choices[0].text
             except openai.APIStatusError as error:
+                form = options.get("response_format")
+                if (
+                    isinstance(form, dict)
+                    and form.get("type") == "json_schema"
+                    and error.status_code in (400, 422, 500)
+                ):
+                    raise _SchemaRefused from None
                 raise UserError(
-                    f"{self.url} answered HTTP {error.status_code}: {self._line(error)}"
+                    f"{self.url} answered HTTP {error.status_code}: {self._status_detail(error)}"
                 ) from None
             except openai.APIConnectionError as error:
                 raise UserError(f"lost the endpoint {self.url}: {self._line(error)}") from None
@@ -195,9 +208,22 @@ class EndpointEngine:
             problem = f"the completion is a {type(text).__name__}, not text"
         raise UserError(f"{self.url} gave an answer that cannot be read ({READ_ATTEMPTS} tries): {problem}")
 
+    def _status_detail(self, error: Any) -> str:
+        """The server's own message of an HTTP error (from its JSON body when it has one), scrubbed."""
+        body = getattr(error, "body", None)
+        message = body.get("message") if isinstance(body, dict) else None
+        if isinstance(body, dict) and isinstance(body.get("error"), dict):
+            message = body["error"].get("message", message)
+        text = message if isinstance(message, str) and message.strip() else _first_line(error)
+        return scrub(text.strip().splitlines()[0][:300], self._secrets)
+
     def _line(self, error: BaseException) -> str:
         """The first line of an error, cut to 200 characters, the API key and URL credentials scrubbed."""
         return scrub(_first_line(error), self._secrets)
+
+
+class _SchemaRefused(Exception):
+    """The server refused a `json_schema` response format (its chat API takes `json_object` only)."""
 
 
 def scrub(text: str, secrets: Sequence[str] = ()) -> str:

@@ -83,6 +83,11 @@ class _Handler(BaseHTTPRequestHandler):
             status, data, kind = broken[mode]
             self._raw(status, data, kind)
             return
+        form = body.get("response_format") or {}
+        if mode == "json-object-only" and form.get("type") == "json_schema":
+            message = "1 validation error for ChatCompletionRequest: response_format.type: only json_object"
+            self._answer(400, {"error": {"message": message, "type": "invalid_request_error"}})
+            return
         if mode == "echo-key":  # a server that quotes the request's headers in its error
             message = f"internal error for request with Authorization: {self.headers.get('Authorization')}"
             self._answer(500, {"error": {"message": message, "type": "server_error"}})
@@ -311,3 +316,25 @@ def test_a_server_that_ignores_the_schema_is_one_line(
     server.mode = "ok"  # type: ignore[attr-defined]
     honoured = {"type": "object", "additionalProperties": {"enum": ["Name_Calling,Labeling"]}}
     assert len(list(engine.generate(["a b", "c d"], settings, honoured))) == 2
+
+
+def test_a_chat_api_taking_only_json_object_gets_that_form(
+    server: ThreadingHTTPServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Reliability round 4, case 12: the schema is sent in the form the server accepts."""
+    monkeypatch.setenv("ENDPOINT_TEST_KEY", KEY)
+    request = EngineRequest(
+        endpoint=_url(server), served_name=SERVED, key_variable="ENDPOINT_TEST_KEY", timeout=10, chat=True
+    )
+    engine = get_engine("endpoint").create(request)
+    server.mode = "json-object-only"  # type: ignore[attr-defined]
+    schema = {"type": "object", "additionalProperties": {"enum": ["Name_Calling,Labeling"]}}
+    messages = json.dumps([{"role": "user", "content": "alpha beta"}])
+    settings = GenSettings(max_new_tokens=8, constrained=True)
+    ((_, generated),) = next(iter(engine.generate([messages], settings, schema)))
+    assert generated.text == '{"alpha": "Name_Calling,Labeling"}'
+    forms = [r["body"]["response_format"]["type"] for r in server.requests]  # type: ignore[attr-defined]
+    assert forms == ["json_schema", "json_object"]
+    list(engine.generate([messages], settings, schema))  # the accepted form from then on
+    assert [r["body"]["response_format"]["type"] for r in server.requests][-1] == "json_object"  # type: ignore[attr-defined]
+    assert len(server.requests) == 3  # type: ignore[attr-defined]
