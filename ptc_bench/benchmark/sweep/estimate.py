@@ -17,6 +17,9 @@ if TYPE_CHECKING:
     from ptc_bench.benchmark.stage.stage import PreparedData
 
 
+COUNTED_VARIANT = "instruction"  # what prompts are counted as (a chat template needs the model's tokenizer)
+
+
 @dataclass(frozen=True)
 class Work:
     """The counted work of one job."""
@@ -52,7 +55,11 @@ def seconds_left(work: Work, known: dict[str, float]) -> float | None:
 
 
 def count_work(spec: RunSpec, data: PreparedData) -> Work:
-    """The work of a run of `spec` on `data`: the windows training keeps and the prompts evaluated."""
+    """The work of a run of `spec` on `data`: the windows training keeps and the prompts evaluated.
+
+    Prompts are counted as the instruction variant renders them (no tokenizer, so no model is
+    loaded to plan): the windows and prompts are the same for every variant; the characters leave
+    out the few of a chat template."""
     from ptc_bench.benchmark.evaluation.evaluate import build_eval_items
     from ptc_bench.benchmark.training.examples import EMPTY_ANSWER, select_indices
     from ptc_bench.tasks import get_task
@@ -61,7 +68,7 @@ def count_work(spec: RunSpec, data: PreparedData) -> Work:
     trains = spec.adapter is None and "adapted" in spec.systems
     train_windows, epochs, train_characters = 0, 0.0, 0.0
     if trains:
-        items = build_eval_items(task, data.train, window_chars=spec.window_chars, variant=spec.variant)
+        items = build_eval_items(task, data.train, window_chars=spec.window_chars, variant=COUNTED_VARIANT)
         kept = select_indices(
             [not item.target or item.target == EMPTY_ANSWER for item in items],
             max_empty_share=spec.train.max_empty_share,
@@ -74,7 +81,9 @@ def count_work(spec: RunSpec, data: PreparedData) -> Work:
             per_step = spec.train.per_device_batch_size * spec.train.gradient_accumulation_steps
             epochs = min(epochs, spec.train.max_steps * per_step / len(kept))
         train_characters = sum(len(items[i].prompt) for i in kept) * epochs
-    evaluated = build_eval_items(task, data.evaluation, window_chars=spec.window_chars, variant=spec.variant)
+    evaluated = build_eval_items(
+        task, data.evaluation, window_chars=spec.window_chars, variant=COUNTED_VARIANT
+    )
     systems = len(spec.systems)
     return Work(
         kind=f"{spec.approach} {spec.model} {spec.engine}",

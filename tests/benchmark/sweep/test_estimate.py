@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from ptc_bench.benchmark.sweep.estimate import Work, rates, seconds_left
@@ -22,3 +24,32 @@ def test_rates_are_seconds_per_unit_of_each_kind() -> None:
     assert known == pytest.approx({"generate a hf": 1200.0 / 600.0, "tagger b hf": 1.0})
     assert seconds_left(work("generate a hf", 50, 1.0, 25, 2), known) == pytest.approx(200.0)
     assert seconds_left(work("generate c hf", 50, 1.0, 25, 2), known) is None
+
+
+def test_a_chat_variant_job_is_counted_without_loading_its_model(sample_dir: Path) -> None:
+    """Planning needs no tokenizer: a chat-variant job (SmolLM2's default) is counted as its windows."""
+    from ptc_bench.benchmark.data.windows import make_windows, spans_in_window
+    from ptc_bench.benchmark.run.runner import prepare_data
+    from ptc_bench.benchmark.stage.spec import RunSpec
+    from ptc_bench.benchmark.sweep.estimate import count_work
+    from ptc_bench.benchmark.training.config import TrainConfig
+
+    spec = RunSpec(
+        task="name-calling", model="smollm2-135m", variant="chat", data_dir=str(sample_dir),
+        train=TrainConfig(max_empty_share=0.0, epochs=1.0), precision="bf16",
+    )  # fmt: skip
+    data = prepare_data(spec, lambda _line: None)
+    work = count_work(spec, data)
+    answered = sum(
+        1
+        for article_id, article in data.train.articles.items()
+        for window in make_windows(article, spec.window_chars)
+        if spans_in_window(
+            window, [s for s in data.train.gold(article_id) if s.technique == "Name_Calling,Labeling"]
+        )[0]
+    )
+    windows = sum(
+        len(make_windows(article, spec.window_chars)) for article in data.evaluation.articles.values()
+    )
+    assert (work.train_windows, work.epochs, work.eval_prompts, work.systems) == (answered, 1.0, windows, 2)
+    assert work.kind == "generate smollm2-135m hf" and work.units == answered + 2 * windows
